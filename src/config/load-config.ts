@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { type InvalidSetting, invalidConfig, unreadableEnvFile } from './errors.js';
+import { type DefaultContext, type Values, type VariableName, variables } from './variables.js';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string }
+  // Without a data directory the embedded database lives in memory (tests).
+  | { kind: 'pglite'; dataDir?: string };
+
+export interface Config {
+  cleanup: { idleHours: number; intervalHours: number };
+  database: DatabaseConfig;
+  podman: { socketPath: string };
+  dataDir: string;
+  listen: { host: string; port: number };
+  workspace: {
+    image: string;
+    limits: { memoryBytes: number; cpus: number; pidsLimit: number };
+  };
+  logLevel: Values['LOG_LEVEL'];
+}
+
+export interface LoadConfigInput extends DefaultContext {
+  /** A `.env` file; its values yield to those already in `env`. Absent file: ignored. */
+  envFile?: string;
+}
+
+/**
+ * Reads and validates every setting at once. Throws `config.invalid` listing each bad
+ * variable on its own line, so start-up stops with a message the operator can act on.
+ */
+export function loadConfig(input: LoadConfigInput): Config {
+  const env = { ...readEnvFile(input.envFile), ...input.env };
+  const ctx: DefaultContext = { ...input, env };
+  const problems: InvalidSetting[] = [];
+  const values: Partial<Record<VariableName, unknown>> = {};
+  for (const [name, spec] of Object.entries(variables) as [
+    VariableName,
+    (typeof variables)[VariableName],
+  ][]) {
+    const given = env[name];
+    const raw = given === undefined || given.trim() === '' ? spec.default(ctx) : given;
+    if (raw === undefined) continue;
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push({ variable: name, value: raw, allowed: spec.allowed });
+  }
+  if (problems.length > 0) throw invalidConfig(problems);
+  return toConfig(values as Values);
+}
+
+function toConfig(v: Values): Config {
+  return {
+    cleanup: {
+      idleHours: v.CONTAINER_CLEANUP_HOURS,
+      intervalHours: v.CONTAINER_CLEANUP_INTERVAL_HOURS,
+    },
+    database: v.DATABASE_URL
+      ? { kind: 'postgres', url: v.DATABASE_URL }
+      : { kind: 'pglite', dataDir: `${v.DATA_DIR}/db` },
+    podman: { socketPath: v.PODMAN_SOCKET },
+    dataDir: v.DATA_DIR,
+    listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
+    workspace: {
+      image: v.WORKSPACE_IMAGE,
+      limits: {
+        memoryBytes: v.CONTAINER_MEMORY,
+        cpus: v.CONTAINER_CPUS,
+        pidsLimit: v.CONTAINER_PIDS_LIMIT,
+      },
+    },
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+function readEnvFile(path: string | undefined): Record<string, string> {
+  if (!path) return {};
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw unreadableEnvFile(path, error);
+  }
+}

@@ -1,0 +1,152 @@
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+
+/** What a default may depend on: the rest of the environment and the account running us. */
+export interface DefaultContext {
+  env: Readonly<Record<string, string | undefined>>;
+  uid: number;
+  homeDir: string;
+}
+
+export interface Variable<T> {
+  description: string;
+  /** The default as the README states it. */
+  defaultText: string;
+  default: (ctx: DefaultContext) => string | undefined;
+  /** Completes "expected …" in the error for a bad value. */
+  allowed: string;
+  schema: z.ZodType<T, string>;
+}
+
+function variable<T>(spec: Variable<T>): Variable<T> {
+  return spec;
+}
+
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$|^\.\d+$/)
+  .transform(Number);
+const positiveNumber = decimal.pipe(z.number().positive().finite());
+const integer = z.string().trim().regex(/^\d+$/).transform(Number);
+const units: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+const byteSize = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\d+[bkmg]?$/)
+  .transform((s) => Number.parseInt(s, 10) * (units[s.replace(/^\d+/, '')] ?? 1))
+  .pipe(z.number().min(6 * 1024 ** 2));
+const absolutePath = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/^unix:\/\//, ''))
+  .refine(isAbsolute);
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol));
+
+function runtimeDir({ env, uid }: DefaultContext): string {
+  return env.XDG_RUNTIME_DIR || `/run/user/${uid}`;
+}
+
+/**
+ * Every setting claude-web reads from its environment (or `.env`), in one table: the
+ * README documents exactly these, and nothing else in the program reads the environment.
+ */
+export const variables = {
+  CONTAINER_CLEANUP_HOURS: variable({
+    description:
+      'Idle time after which a running workspace container is removed (volume kept). Fractions allowed.',
+    defaultText: '24',
+    default: () => '24',
+    allowed: 'a number of hours greater than 0, such as 24 or 0.5',
+    schema: positiveNumber,
+  }),
+  CONTAINER_CLEANUP_INTERVAL_HOURS: variable({
+    description: 'How often the cleanup sweep runs. Fractions allowed.',
+    defaultText: '1',
+    default: () => '1',
+    allowed: 'a number of hours greater than 0, such as 1 or 0.25',
+    schema: positiveNumber,
+  }),
+  DATABASE_URL: variable({
+    description:
+      'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) is kept in `DATA_DIR/db`.',
+    defaultText: '(unset: embedded PGlite)',
+    default: () => undefined,
+    allowed: 'a postgres:// or postgresql:// URL',
+    schema: postgresUrl,
+  }),
+  PODMAN_SOCKET: variable({
+    description: 'Path of the rootless Podman API socket (libpod), with or without `unix://`.',
+    defaultText: '`$XDG_RUNTIME_DIR/podman/podman.sock`',
+    default: (ctx) => join(runtimeDir(ctx), 'podman', 'podman.sock'),
+    allowed: 'an absolute path to a unix socket',
+    schema: absolutePath,
+  }),
+  DATA_DIR: variable({
+    description: 'Where claude-web keeps its own state (the embedded database, generated files).',
+    defaultText: '`$XDG_DATA_HOME/claude-web` (`~/.local/share/claude-web`)',
+    default: ({ env, homeDir }) =>
+      join(env.XDG_DATA_HOME || join(homeDir, '.local', 'share'), 'claude-web'),
+    allowed: 'an absolute path',
+    schema: absolutePath,
+  }),
+  LISTEN_HOST: variable({
+    description: 'Address the HTTP server listens on.',
+    defaultText: '127.0.0.1',
+    default: () => '127.0.0.1',
+    allowed: 'an IP address or host name',
+    schema: z.string().trim().min(1),
+  }),
+  LISTEN_PORT: variable({
+    description: 'TCP port the HTTP server listens on (0 picks a free one).',
+    defaultText: '3000',
+    default: () => '3000',
+    allowed: 'a whole number from 0 to 65535',
+    schema: integer.pipe(z.number().max(65535)),
+  }),
+  WORKSPACE_IMAGE: variable({
+    description: "Image of every user's workspace container, built from the `Containerfile`.",
+    defaultText: 'localhost/claude-web-workspace:latest',
+    default: () => 'localhost/claude-web-workspace:latest',
+    allowed: 'an image reference',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i),
+  }),
+  CONTAINER_MEMORY: variable({
+    description: 'Memory limit of each workspace container (`k`, `m`, `g` suffixes).',
+    defaultText: '4g',
+    default: () => '4g',
+    allowed: 'a size of at least 6m, such as 512m or 4g',
+    schema: byteSize,
+  }),
+  CONTAINER_CPUS: variable({
+    description: 'CPU limit of each workspace container, in CPUs. Fractions allowed.',
+    defaultText: '2',
+    default: () => '2',
+    allowed: 'a number of CPUs greater than 0, such as 2 or 0.5',
+    schema: positiveNumber,
+  }),
+  CONTAINER_PIDS_LIMIT: variable({
+    description: 'Maximum number of processes in each workspace container.',
+    defaultText: '2048',
+    default: () => '2048',
+    allowed: 'a whole number greater than 0',
+    schema: integer.pipe(z.number().positive()),
+  }),
+  LOG_LEVEL: variable({
+    description: 'Log verbosity.',
+    defaultText: 'info',
+    default: () => 'info',
+    allowed: 'one of fatal, error, warn, info, debug, trace, silent',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+};
+
+export type VariableName = keyof typeof variables;
+export type Values = { [K in VariableName]: z.output<(typeof variables)[K]['schema']> };

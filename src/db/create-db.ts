@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { DatabaseConfig } from '../config/load-config.js';
+import { databaseUnreachable, migrationFailed } from './errors.js';
+import * as schema from './schema.js';
+
+/** Drizzle over either driver; repositories are written against this. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  /** Round-trips a trivial query; rejects with `db.unreachable`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Kept beside the sources and the build output alike: `<root>/drizzle`. */
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/**
+ * Opens the configured database and brings its schema up to date. Postgres when a URL is
+ * configured; otherwise an embedded PGlite in `dataDir` (in memory when `dataDir` is absent).
+ */
+export async function createDb(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'postgres' ? openPostgres(config.url) : openPglite(config.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const where = describeUrl(url);
+  const sql = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 10 });
+  const db = drizzlePostgres(sql, { schema });
+  const ping = async () => {
+    await sql`select 1`.catch((error: unknown) => {
+      throw databaseUnreachable(where, error);
+    });
+  };
+  try {
+    await ping();
+    await migrateOnce(sql, () => migratePostgres(db, { migrationsFolder }));
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    throw error;
+  }
+  return { db, kind: 'postgres', ping, close: () => sql.end({ timeout: 5 }) };
+}
+
+/** Several servers may start at once against one database; one migrates, the rest wait. */
+async function migrateOnce(sql: postgres.Sql, run: () => Promise<void>): Promise<void> {
+  const lock = await sql.reserve();
+  try {
+    await lock`select pg_advisory_lock(hashtext('claude-web:migrations'))`;
+    await run().catch((error: unknown) => {
+      throw migrationFailed(error);
+    });
+  } finally {
+    await lock`select pg_advisory_unlock(hashtext('claude-web:migrations'))`.catch(() => {});
+    lock.release();
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const db = drizzlePglite(client, { schema });
+  try {
+    await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    await client.close();
+    throw migrationFailed(error);
+  }
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+/** host:port/database, never the password. */
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}

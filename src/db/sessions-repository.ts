@@ -1,0 +1,127 @@
+import { and, asc, eq, inArray, max, ne } from 'drizzle-orm';
+import { AppError } from '../errors/app-error.js';
+import type { Db } from './create-db.js';
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { sessions } from './schema.js';
+
+export type Session = typeof sessions.$inferSelect;
+export type SessionStatus = Session['status'];
+
+export const sessionErrors = {
+  notFound: (id: string) =>
+    new AppError('session.not_found', `no session ${JSON.stringify(id)}`, { details: { id } }),
+  nameTaken: (name: string, cause: unknown) =>
+    new AppError('session.name_taken', `a live session is already named ${JSON.stringify(name)}`, {
+      cause,
+      details: { name },
+    }),
+  unknownUser: (userId: number, cause: unknown) =>
+    new AppError('user.not_found', `no user ${userId}`, { cause, details: { ref: userId } }),
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createSessionsRepository({ db }: { db: Db }) {
+  function translate(error: unknown, input: { name: string; userId: number }): never {
+    const state = sqlState(error);
+    if (state === UNIQUE_VIOLATION) throw sessionErrors.nameTaken(input.name, error);
+    if (state === FOREIGN_KEY_VIOLATION) throw sessionErrors.unknownUser(input.userId, error);
+    throw error;
+  }
+
+  async function get(id: string): Promise<Session> {
+    // Anything but a UUID cannot name a session; don't send it to the database at all.
+    const [session] = UUID.test(id)
+      ? await db.select().from(sessions).where(eq(sessions.id, id))
+      : [];
+    if (!session) throw sessionErrors.notFound(id);
+    return session;
+  }
+
+  async function update(id: string, values: Partial<Session>): Promise<Session> {
+    const [session] = UUID.test(id)
+      ? await db.update(sessions).set(values).where(eq(sessions.id, id)).returning()
+      : [];
+    if (!session) throw sessionErrors.notFound(id);
+    return session;
+  }
+
+  return {
+    get,
+
+    async create(input: { userId: number; name: string; now: Date }): Promise<Session> {
+      const values = {
+        ...input,
+        status: 'detached' as const,
+        createdAt: input.now,
+        lastActivityAt: input.now,
+      };
+      const inserted = await db
+        .insert(sessions)
+        .values(values)
+        .returning()
+        .catch((e) => translate(e, input));
+      return inserted[0] as Session;
+    },
+
+    /** A user's sessions, oldest first; dead ones only when asked. */
+    listByUser(userId: number, options: { includeDead?: boolean } = {}): Promise<Session[]> {
+      const live = options.includeDead ? undefined : ne(sessions.status, 'dead');
+      return db
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), live))
+        .orderBy(asc(sessions.createdAt));
+    },
+
+    listLive(): Promise<Session[]> {
+      return db
+        .select()
+        .from(sessions)
+        .where(ne(sessions.status, 'dead'))
+        .orderBy(asc(sessions.createdAt));
+    },
+
+    async rename(id: string, name: string): Promise<Session> {
+      const current = await get(id);
+      return update(id, { name }).catch((e) => translate(e, { name, userId: current.userId }));
+    },
+
+    setStatus: (id: string, status: Exclude<SessionStatus, 'dead'>) => update(id, { status }),
+    touch: (id: string, now: Date) => update(id, { lastActivityAt: now }),
+    end: (id: string, reason: string, now: Date) =>
+      update(id, { status: 'dead', endedAt: now, endReason: reason }),
+
+    /** On start-up nobody is attached yet: every live session becomes `detached`. */
+    async detachAll(): Promise<number> {
+      const rows = await db
+        .update(sessions)
+        .set({ status: 'detached' })
+        .where(eq(sessions.status, 'active'))
+        .returning({ id: sessions.id });
+      return rows.length;
+    },
+
+    /** Marks every live session of a user dead (their workspace is gone); returns how many. */
+    async endAllForUser(userId: number, reason: string, now: Date): Promise<number> {
+      const rows = await db
+        .update(sessions)
+        .set({ status: 'dead', endedAt: now, endReason: reason })
+        .where(and(eq(sessions.userId, userId), ne(sessions.status, 'dead')))
+        .returning({ id: sessions.id });
+      return rows.length;
+    },
+
+    /** Each user's most recent session activity, dead sessions included. */
+    async latestActivityByUser(userIds?: number[]): Promise<Map<number, Date>> {
+      const rows = await db
+        .select({ userId: sessions.userId, at: max(sessions.lastActivityAt) })
+        .from(sessions)
+        .where(userIds ? inArray(sessions.userId, userIds) : undefined)
+        .groupBy(sessions.userId);
+      return new Map(rows.flatMap((r) => (r.at ? [[r.userId, r.at] as const] : [])));
+    },
+  };
+}
+
+export type SessionsRepository = ReturnType<typeof createSessionsRepository>;

@@ -1,0 +1,67 @@
+import { asc, eq } from 'drizzle-orm';
+import { AppError } from '../errors/app-error.js';
+import type { Db } from './create-db.js';
+import { sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { users } from './schema.js';
+
+export type User = typeof users.$inferSelect;
+
+export const userErrors = {
+  notFound: (ref: string | number) =>
+    new AppError('user.not_found', `no user ${JSON.stringify(String(ref))}`, { details: { ref } }),
+  usernameTaken: (username: string, cause: unknown) =>
+    new AppError('user.username_taken', `the username ${JSON.stringify(username)} is taken`, {
+      cause,
+      details: { username },
+    }),
+};
+
+export function createUsersRepository({ db }: { db: Db }) {
+  return {
+    async create(input: { username: string; passwordHash?: string; isAdmin?: boolean; now: Date }) {
+      try {
+        const [user] = await db
+          .insert(users)
+          .values({
+            username: input.username,
+            passwordHash: input.passwordHash ?? null,
+            isAdmin: input.isAdmin ?? false,
+            createdAt: input.now,
+          })
+          .returning();
+        return user as User;
+      } catch (error) {
+        if (sqlState(error) === UNIQUE_VIOLATION)
+          throw userErrors.usernameTaken(input.username, error);
+        throw error;
+      }
+    },
+
+    async get(id: number): Promise<User> {
+      const [user] = await db.select().from(users).where(eq(users.id, id));
+      if (!user) throw userErrors.notFound(id);
+      return user;
+    },
+
+    async findByUsername(username: string): Promise<User | undefined> {
+      const [user] = await db.select().from(users).where(eq(users.username, username));
+      return user;
+    },
+
+    list(): Promise<User[]> {
+      return db.select().from(users).orderBy(asc(users.id));
+    },
+
+    async disable(id: number, now: Date): Promise<User> {
+      const [user] = await db
+        .update(users)
+        .set({ disabledAt: now })
+        .where(eq(users.id, id))
+        .returning();
+      if (!user) throw userErrors.notFound(id);
+      return user;
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../log/logger.js';
+import { toHttpError } from './errors.js';
+import { type ReadinessCheck, runChecks } from './readiness.js';
+
+export interface AppDeps {
+  clock: Clock;
+  log: Logger;
+  checks: ReadinessCheck[];
+  version: string;
+}
+
+export function createApp({ clock, log, checks, version }: AppDeps): Hono {
+  const app = new Hono();
+
+  /** Liveness: the process answers. */
+  app.get('/healthz', (c) => c.json({ status: 'ok', version }));
+
+  /** Readiness: every dependency answers; 503 names the ones that do not. */
+  app.get('/readyz', async (c) => {
+    const results = await runChecks(checks, clock, 5_000);
+    const ready = results.every((r) => r.ok);
+    return c.json({ status: ready ? 'ready' : 'unavailable', checks: results }, ready ? 200 : 503);
+  });
+
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'http.not_found', message: `no route ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  );
+
+  app.onError((error, c) => {
+    const { status, body } = toHttpError(error);
+    if (status >= 500) log.error({ err: error, path: c.req.path }, 'request failed');
+    return c.json(body, status);
+  });
+
+  return app;
+}

@@ -1,0 +1,84 @@
+import { encodeFilters, exactNamePattern } from './filters.js';
+import type { Transport } from './transport.js';
+import type { ContainerInspect, ContainerSummary, SpecGenerator } from './types.js';
+
+export interface ListContainersOptions {
+  /** `key` or `key=value`; a container must carry all of them. */
+  labels?: string[];
+  /** Exact container name (not a pattern). */
+  name?: string;
+  /** Podman states: created, running, paused, exited, stopped, … */
+  status?: string[];
+}
+
+export interface ContainersApi {
+  /** All containers, running or not, that match every given filter. */
+  list(options?: ListContainersOptions): Promise<ContainerSummary[]>;
+  /** The container with exactly this name, or undefined. */
+  findByName(name: string): Promise<ContainerSummary | undefined>;
+  inspect(nameOrId: string): Promise<ContainerInspect>;
+  exists(nameOrId: string): Promise<boolean>;
+  create(spec: SpecGenerator): Promise<{ id: string; warnings: string[] }>;
+  /** Resolves when started, or when it was running already. */
+  start(nameOrId: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutSeconds`; resolves when stopped or already so. */
+  stop(nameOrId: string, options?: { timeoutSeconds?: number }): Promise<void>;
+  /** Removes the container (404 if there is none); named volumes are never removed with it. */
+  remove(nameOrId: string, options?: { force?: boolean; timeoutSeconds?: number }): Promise<void>;
+}
+
+export function createContainersApi(transport: Transport): ContainersApi {
+  const path = (nameOrId: string) => `/containers/${encodeURIComponent(nameOrId)}`;
+
+  const list: ContainersApi['list'] = (options = {}) =>
+    transport.json<ContainerSummary[]>({
+      path: '/containers/json',
+      query: {
+        all: true,
+        filters: encodeFilters({
+          label: options.labels,
+          name: options.name === undefined ? undefined : [exactNamePattern(options.name)],
+          status: options.status,
+        }),
+      },
+    });
+
+  return {
+    list,
+    async findByName(name) {
+      const found = await list({ name });
+      return found.find((c) => c.Names.includes(name));
+    },
+    inspect: (nameOrId) => transport.json<ContainerInspect>({ path: `${path(nameOrId)}/json` }),
+    async exists(nameOrId) {
+      const status = await transport.empty({ path: `${path(nameOrId)}/exists`, accept: [404] });
+      return status === 204;
+    },
+    async create(spec) {
+      const created = await transport.json<{ Id: string; Warnings: string[] | null }>({
+        method: 'POST',
+        path: '/containers/create',
+        body: spec,
+      });
+      return { id: created.Id, warnings: created.Warnings ?? [] };
+    },
+    async start(nameOrId) {
+      await transport.empty({ method: 'POST', path: `${path(nameOrId)}/start`, accept: [304] });
+    },
+    async stop(nameOrId, options = {}) {
+      await transport.empty({
+        method: 'POST',
+        path: `${path(nameOrId)}/stop`,
+        query: { timeout: options.timeoutSeconds },
+        accept: [304],
+      });
+    },
+    async remove(nameOrId, options = {}) {
+      await transport.empty({
+        method: 'DELETE',
+        path: path(nameOrId),
+        query: { force: options.force, timeout: options.timeoutSeconds },
+      });
+    },
+  };
+}

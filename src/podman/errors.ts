@@ -1,0 +1,54 @@
+import { AppError } from '../errors/app-error.js';
+
+/** A non-2xx answer from Podman, carrying its status and Podman's own message. */
+export class PodmanError extends AppError {
+  readonly status: number;
+  readonly podmanMessage: string;
+
+  constructor(status: number, podmanMessage: string, request: string) {
+    super(codeFor(status), `podman ${request}: ${status} ${podmanMessage}`, {
+      details: { status, podmanMessage, request },
+    });
+    this.name = 'PodmanError';
+    this.status = status;
+    this.podmanMessage = podmanMessage;
+  }
+}
+
+const codes: Record<number, string> = {
+  304: 'podman.not_modified',
+  400: 'podman.bad_request',
+  404: 'podman.not_found',
+  409: 'podman.conflict',
+  500: 'podman.server_error',
+};
+
+function codeFor(status: number): string {
+  return codes[status] ?? 'podman.error';
+}
+
+export function isPodmanError(error: unknown, status?: number): error is PodmanError {
+  return error instanceof PodmanError && (status === undefined || error.status === status);
+}
+
+/** Podman's socket could not be reached at all: nothing was asked, nothing answered. */
+export function podmanUnreachable(socketPath: string, cause: unknown): AppError {
+  const reason = (cause as NodeJS.ErrnoException | undefined)?.code ?? String(cause);
+  return new AppError(
+    'podman.unreachable',
+    `cannot reach the Podman API at ${socketPath} (${reason}); is \`podman system service\` or podman.socket running?`,
+    { cause, details: { socketPath } },
+  );
+}
+
+/** Podman answers errors as `{"cause": …, "message": …, "response": status}`. */
+export function podmanErrorFromBody(status: number, body: string, request: string): PodmanError {
+  let message = body.trim();
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    // Not JSON: keep the text as Podman sent it.
+  }
+  return new PodmanError(status, message || '(empty response)', request);
+}

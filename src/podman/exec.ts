@@ -1,0 +1,87 @@
+import type { Duplex } from 'node:stream';
+import { demultiplex } from './multiplexed-stream.js';
+import type { Transport } from './transport.js';
+import type { ExecCreateOptions, ExecInspect, TerminalSize } from './types.js';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecApi {
+  /** Prepares a process in a running container; nothing runs until `start`. */
+  create(container: string, options: ExecCreateOptions): Promise<string>;
+  /**
+   * Starts an exec created with `tty: true` and returns the raw, bidirectional terminal
+   * stream: bytes written are the terminal's input, bytes read its output. Ending the
+   * stream detaches; the process's fate is then up to the terminal (SIGHUP).
+   */
+  startTty(execId: string, size: TerminalSize): Promise<Duplex>;
+  resize(execId: string, size: TerminalSize): Promise<void>;
+  inspect(execId: string): Promise<ExecInspect>;
+  /** Runs a command without a TTY to completion and collects its output. */
+  run(container: string, cmd: string[], options?: { user?: string }): Promise<ExecResult>;
+}
+
+export function createExecApi(transport: Transport): ExecApi {
+  const path = (execId: string) => `/exec/${encodeURIComponent(execId)}`;
+
+  const create: ExecApi['create'] = async (container, o) => {
+    const created = await transport.json<{ Id: string }>({
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(container)}/exec`,
+      body: {
+        Cmd: o.cmd,
+        Tty: o.tty,
+        User: o.user,
+        WorkingDir: o.workingDir,
+        Env: o.env && Object.entries(o.env).map(([k, v]) => `${k}=${v}`),
+        AttachStdin: o.stdin ?? false,
+        AttachStdout: true,
+        AttachStderr: true,
+      },
+    });
+    return created.Id;
+  };
+  const resize: ExecApi['resize'] = async (execId, { rows, cols }) => {
+    await transport.empty({
+      method: 'POST',
+      path: `${path(execId)}/resize`,
+      query: { h: rows, w: cols },
+    });
+  };
+  const inspect: ExecApi['inspect'] = (execId) =>
+    transport.json<ExecInspect>({ path: `${path(execId)}/json` });
+
+  return {
+    create,
+    resize,
+    inspect,
+    async startTty(execId, size) {
+      const stream = await transport.hijack({
+        method: 'POST',
+        path: `${path(execId)}/start`,
+        body: { Detach: false, Tty: true, h: size.rows, w: size.cols },
+      });
+      // Podman before 4.4 ignores the size in the start body. A command that has already
+      // finished cannot be resized, and needs no size any more.
+      await resize(execId, size).catch(async (error: unknown) => {
+        if ((await inspect(execId)).Running) throw error;
+      });
+      return stream;
+    },
+    async run(container, cmd, options = {}) {
+      const execId = await create(container, { cmd, tty: false, user: options.user });
+      const stream = await transport.hijack({
+        method: 'POST',
+        path: `${path(execId)}/start`,
+        body: { Detach: false, Tty: false },
+      });
+      stream.end();
+      const { stdout, stderr } = await demultiplex(stream);
+      const { ExitCode } = await inspect(execId);
+      return { exitCode: ExitCode, stdout, stderr };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Duplex } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
+import { podmanErrorFromBody, podmanUnreachable } from './errors.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface CallOptions {
+  method?: Dispatcher.HttpMethod;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Statuses that are answers rather than errors (e.g. 304 "already started"). */
+  accept?: number[];
+}
+
+export interface Response {
+  status: number;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/**
+ * The one connection to a Podman API socket. Every call goes to `/v4.0.0/libpod/…`, which
+ * Podman 4.x and 5.x both serve. Non-accepted statuses become `PodmanError`s.
+ */
+export interface Transport {
+  readonly socketPath: string;
+  json<T>(options: CallOptions): Promise<T>;
+  empty(options: CallOptions): Promise<number>;
+  /** The response body as a stream; the caller consumes or destroys it. */
+  stream(options: CallOptions): Promise<Response>;
+  /** Sends the request and takes over the connection once Podman upgrades it. */
+  hijack(options: CallOptions): Promise<Duplex>;
+  close(): Promise<void>;
+}
+
+const API_PREFIX = '/v4.0.0/libpod';
+
+export function createTransport({ socketPath }: { socketPath: string }): Transport {
+  // A pool of connections on the one socket: a hijacked exec stream or an event stream
+  // holds its connection for as long as it lives, and must not queue the other calls.
+  const client = new Pool('http://podman', { socketPath, connections: null });
+  const describe = (o: CallOptions) => `${o.method ?? 'GET'} ${o.path}`;
+
+  async function send(options: CallOptions): Promise<Response> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await client.request(requestOptions(options));
+    } catch (error) {
+      throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
+    }
+    const ok = response.statusCode < 300 || options.accept?.includes(response.statusCode);
+    if (ok) return { status: response.statusCode, body: response.body };
+    throw podmanErrorFromBody(response.statusCode, await response.body.text(), describe(options));
+  }
+
+  return {
+    socketPath,
+    async json<T>(options: CallOptions) {
+      const { body } = await send(options);
+      return (await body.json()) as T;
+    },
+    async empty(options) {
+      const { status, body } = await send(options);
+      await body.dump();
+      return status;
+    },
+    stream: send,
+    hijack: (options) =>
+      hijack(client, requestOptions(options), describe(options)).catch((error: unknown) => {
+        throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
+      }),
+    close: () => client.close(),
+  };
+}
+
+function requestOptions(o: CallOptions): Dispatcher.RequestOptions {
+  const hasBody = o.body !== undefined;
+  return {
+    method: o.method ?? 'GET',
+    path: `${API_PREFIX}${o.path}${queryString(o.query)}`,
+    headers: hasBody ? { 'content-type': 'application/json' } : {},
+    body: hasBody ? JSON.stringify(o.body) : undefined,
+    signal: o.signal,
+  };
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+const CONNECTION_ERRORS = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EPERM']);
+
+function isConnectionError(error: unknown): boolean {
+  return CONNECTION_ERRORS.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
+/**
+ * undici's `upgrade()` reports any non-101 answer as a bare "bad upgrade"; dispatching
+ * ourselves keeps Podman's status and message when it refuses to start the stream.
+ */
+function hijack(
+  client: Pool,
+  options: Dispatcher.RequestOptions,
+  request: string,
+): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    const chunks: Buffer[] = [];
+    client.dispatch({ ...options, upgrade: 'tcp' } as Dispatcher.DispatchOptions, {
+      onRequestStart: () => {},
+      onRequestUpgrade: (_controller, _statusCode, _headers, socket) => resolve(socket as Duplex),
+      onResponseStart: (_controller, statusCode) => {
+        status = statusCode;
+      },
+      onResponseData: (_controller, chunk) => {
+        chunks.push(chunk);
+      },
+      onResponseEnd: () =>
+        reject(podmanErrorFromBody(status, Buffer.concat(chunks).toString('utf8'), request)),
+      onResponseError: (_controller, error) => reject(error),
+    });
+  });
+}

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Config, loadConfig } from '../../src/config/load-config.js';
+import { variables } from '../../src/config/variables.js';
+import { isAppError } from '../../src/errors/app-error.js';
+
+const base = { uid: 1000, homeDir: '/home/op' };
+const load = (env: Record<string, string>, envFile?: string) =>
+  loadConfig({ ...base, env, envFile });
+
+describe('defaults', () => {
+  it('needs no variable at all', () => {
+    expect(load({})).toEqual({
+      cleanup: { idleHours: 24, intervalHours: 1 },
+      database: { kind: 'pglite', dataDir: '/home/op/.local/share/claude-web/db' },
+      podman: { socketPath: '/run/user/1000/podman/podman.sock' },
+      dataDir: '/home/op/.local/share/claude-web',
+      listen: { host: '127.0.0.1', port: 3000 },
+      workspace: {
+        image: 'localhost/claude-web-workspace:latest',
+        limits: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 2048 },
+      },
+      logLevel: 'info',
+    } satisfies Config);
+  });
+
+  it('follows the XDG directories of the account', () => {
+    const config = load({ XDG_RUNTIME_DIR: '/run/user/42', XDG_DATA_HOME: '/data' });
+    expect(config.podman.socketPath).toBe('/run/user/42/podman/podman.sock');
+    expect(config.dataDir).toBe('/data/claude-web');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(load({ CONTAINER_CLEANUP_HOURS: '', DATABASE_URL: ' ' }).cleanup.idleHours).toBe(24);
+  });
+});
+
+type Case = [variable: string, value: string, pick: (c: Config) => unknown, expected: unknown];
+const accepted: Case[] = [
+  ['CONTAINER_CLEANUP_HOURS', '48', (c) => c.cleanup.idleHours, 48],
+  ['CONTAINER_CLEANUP_HOURS', '0.5', (c) => c.cleanup.idleHours, 0.5],
+  ['CONTAINER_CLEANUP_INTERVAL_HOURS', '0.25', (c) => c.cleanup.intervalHours, 0.25],
+  ['CONTAINER_CLEANUP_INTERVAL_HOURS', ' 6 ', (c) => c.cleanup.intervalHours, 6],
+  [
+    'DATABASE_URL',
+    'postgres://u:p@db:5432/cw',
+    (c) => c.database,
+    { kind: 'postgres', url: 'postgres://u:p@db:5432/cw' },
+  ],
+  ['DATABASE_URL', 'postgresql://db/cw', (c) => c.database.kind, 'postgres'],
+  [
+    'PODMAN_SOCKET',
+    '/run/podman/podman.sock',
+    (c) => c.podman.socketPath,
+    '/run/podman/podman.sock',
+  ],
+  ['PODMAN_SOCKET', 'unix:///tmp/p.sock', (c) => c.podman.socketPath, '/tmp/p.sock'],
+  [
+    'DATA_DIR',
+    '/srv/claude-web',
+    (c) => [c.dataDir, c.database],
+    ['/srv/claude-web', { kind: 'pglite', dataDir: '/srv/claude-web/db' }],
+  ],
+  ['LISTEN_HOST', '0.0.0.0', (c) => c.listen.host, '0.0.0.0'],
+  ['LISTEN_PORT', '8080', (c) => c.listen.port, 8080],
+  ['LISTEN_PORT', '0', (c) => c.listen.port, 0],
+  [
+    'WORKSPACE_IMAGE',
+    'registry.example.com/team/ws:1.2',
+    (c) => c.workspace.image,
+    'registry.example.com/team/ws:1.2',
+  ],
+  ['CONTAINER_MEMORY', '512m', (c) => c.workspace.limits.memoryBytes, 512 * 1024 ** 2],
+  ['CONTAINER_MEMORY', '8G', (c) => c.workspace.limits.memoryBytes, 8 * 1024 ** 3],
+  ['CONTAINER_MEMORY', '1073741824', (c) => c.workspace.limits.memoryBytes, 1024 ** 3],
+  ['CONTAINER_CPUS', '0.5', (c) => c.workspace.limits.cpus, 0.5],
+  ['CONTAINER_PIDS_LIMIT', '100', (c) => c.workspace.limits.pidsLimit, 100],
+  ['LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
+];
+
+describe.each(accepted)('%s=%j', (variable, value, pick, expected) => {
+  it('is accepted', () => {
+    expect(pick(load({ [variable]: value }))).toEqual(expected);
+  });
+});
+
+const refused: [variable: string, value: string][] = [
+  ['CONTAINER_CLEANUP_HOURS', 'abc'],
+  ['CONTAINER_CLEANUP_HOURS', '-1'],
+  ['CONTAINER_CLEANUP_HOURS', '0'],
+  ['CONTAINER_CLEANUP_HOURS', '24h'],
+  ['CONTAINER_CLEANUP_HOURS', 'Infinity'],
+  ['CONTAINER_CLEANUP_INTERVAL_HOURS', '0'],
+  ['CONTAINER_CLEANUP_INTERVAL_HOURS', '-0.5'],
+  ['CONTAINER_CLEANUP_INTERVAL_HOURS', 'hourly'],
+  ['DATABASE_URL', 'mysql://db/cw'],
+  ['DATABASE_URL', 'not a url'],
+  ['PODMAN_SOCKET', 'podman.sock'],
+  ['DATA_DIR', 'relative/dir'],
+  ['LISTEN_PORT', '65536'],
+  ['LISTEN_PORT', '80.5'],
+  ['LISTEN_PORT', 'http'],
+  ['WORKSPACE_IMAGE', 'bad image name'],
+  ['CONTAINER_MEMORY', '1k'],
+  ['CONTAINER_MEMORY', 'lots'],
+  ['CONTAINER_CPUS', '0'],
+  ['CONTAINER_CPUS', 'two'],
+  ['CONTAINER_PIDS_LIMIT', '0'],
+  ['CONTAINER_PIDS_LIMIT', '-5'],
+  ['LOG_LEVEL', 'verbose'],
+];
+
+describe.each(refused)('%s=%j', (variable, value) => {
+  it('stops start-up with one line naming the variable and what is allowed', () => {
+    const error = (() => {
+      try {
+        load({ [variable]: value });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isAppError(error, 'config.invalid')).toBe(true);
+    const allowed = variables[variable as keyof typeof variables].allowed;
+    expect((error as Error).message).toBe(
+      `${variable}=${JSON.stringify(value)} is invalid: expected ${allowed}`,
+    );
+  });
+});
+
+it('lists every bad variable, one per line', () => {
+  expect(() => load({ CONTAINER_CLEANUP_HOURS: 'abc', LISTEN_PORT: '-1' })).toThrow(
+    /^CONTAINER_CLEANUP_HOURS="abc" is invalid: .*\nLISTEN_PORT="-1" is invalid: .*$/,
+  );
+});
+
+it('covers every variable with an accepted and a refused case', () => {
+  const names = Object.keys(variables).filter((n) => n !== 'LISTEN_HOST');
+  expect(new Set(accepted.map((c) => c[0]))).toEqual(new Set([...names, 'LISTEN_HOST']));
+  expect(new Set(refused.map((c) => c[0]))).toEqual(new Set(names));
+});
+
+describe('.env file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'claude-web-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is read when present, and the environment wins over it', () => {
+    const file = join(dir, '.env');
+    writeFileSync(file, 'CONTAINER_CLEANUP_HOURS=12\nLISTEN_PORT=4000\n');
+    const config = load({ LISTEN_PORT: '5000' }, file);
+    expect(config.cleanup.idleHours).toBe(12);
+    expect(config.listen.port).toBe(5000);
+  });
+
+  it('is optional', () => {
+    expect(load({}, join(dir, 'absent.env')).cleanup.idleHours).toBe(24);
+  });
+
+  it('is validated like the environment', () => {
+    const file = join(dir, 'bad.env');
+    writeFileSync(file, 'CONTAINER_CLEANUP_INTERVAL_HOURS=0\n');
+    expect(() => load({}, file)).toThrow(/^CONTAINER_CLEANUP_INTERVAL_HOURS="0" is invalid/);
+  });
+});

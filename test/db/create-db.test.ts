@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/create-db.js';
+import { createUsersRepository } from '../../src/db/users-repository.js';
+import { isAppError } from '../../src/errors/app-error.js';
+import { databaseTargets, testPostgresUrl } from '../support/databases.js';
+
+const now = new Date('2026-11-24T10:00:00Z');
+const hasPostgres = (await databaseTargets()).some((t) => t.kind === 'postgres');
+
+describe('embedded PGlite in a data directory', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'claude-web-pglite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps its data across a restart and migrates only once', async () => {
+    const first = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
+    await createUsersRepository(first).create({ username: 'alice', now });
+    await first.close();
+
+    const second = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
+    const users = await createUsersRepository(second).list();
+    await second.close();
+    expect(users.map((u) => u.username)).toEqual(['alice']);
+  });
+});
+
+describe.skipIf(!hasPostgres)('real PostgreSQL', () => {
+  it('lets several servers start at once: one migrates, the others wait', async () => {
+    const admin = postgres(testPostgresUrl, { max: 1, onnotice: () => {} });
+    const name = `cwtest_${randomBytes(4).toString('hex')}`;
+    await admin.unsafe(`create database ${name}`);
+    const url = new URL(testPostgresUrl);
+    url.pathname = `/${name}`;
+    try {
+      const servers = await Promise.all(
+        [1, 2, 3].map(() => createDb({ kind: 'postgres', url: url.toString() })),
+      );
+      const [first, , last] = servers;
+      if (!first || !last) throw new Error('expected three servers');
+      await createUsersRepository(first).create({ username: 'alice', now });
+      const seen = await createUsersRepository(last).list();
+      await Promise.all(servers.map((s) => s.close()));
+      expect(seen.map((u) => u.username)).toEqual(['alice']);
+    } finally {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+});
+
+describe('an unreachable PostgreSQL', () => {
+  it('says clearly when the server cannot be reached, without the password', async () => {
+    const error = await createDb({
+      kind: 'postgres',
+      url: 'postgres://claude:s3cret@127.0.0.1:1/claude',
+    }).catch((e) => e);
+    expect(isAppError(error, 'db.unreachable')).toBe(true);
+    expect(error.message).toBe('cannot reach the database at 127.0.0.1:1/claude (ECONNREFUSED)');
+    expect(error.message).not.toContain('s3cret');
+  });
+});

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for the integration tests, idempotently, as root:
+#   - the packages the tests use (Podman and its rootless helpers, debootstrap);
+#   - a rootless Podman user whose libpod API socket is served;
+#   - an offline base image (a debootstrap rootfs imported into Podman, cached on disk);
+#   - the workspace image, built from the project's Containerfile on that base.
+# Prints `PODMAN_SOCKET=...` for the test user last.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+test_user=${CLAUDE_WEB_TEST_USER:-claude-web-test}
+cache_dir=${CLAUDE_WEB_TEST_CACHE:-/var/cache/claude-web-test}
+suite=bookworm
+base_image=localhost/claude-web-base:$suite
+workspace_image=${CLAUDE_WEB_TEST_IMAGE:-localhost/claude-web-workspace:latest}
+base_packages=bash,tmux,git,curl,ca-certificates,tini,procps,less
+
+log() { printf '[provision] %s\n' "$*" >&2; }
+
+[ "$(id -u)" = 0 ] || { echo "provision-host.sh must run as root" >&2; exit 1; }
+
+install_packages() {
+  local wanted=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap catatonit tini)
+  local missing=()
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Settings measured as necessary on hosts without systemd as PID 1, with cgroups v1 hybrid
+# and without CAP_SYS_RESOURCE for root.
+write_podman_config() {
+  local home=$1
+  install -d -o "$test_user" -g "$test_user" "$home/.config" "$home/.config/containers"
+  cat >"$home/.config/containers/containers.conf" <<CONF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+  cat >"$home/.config/containers/storage.conf" <<CONF
+[storage]
+driver = "overlay"
+CONF
+  chown "$test_user:" "$home/.config/containers/"*.conf
+}
+
+as_user() {
+  local uid home
+  uid=$(id -u "$test_user")
+  home=$(getent passwd "$test_user" | cut -d: -f6)
+  runuser -u "$test_user" -- env -i HOME="$home" USER="$test_user" \
+    PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR="/run/user/$uid" "$@"
+}
+
+prepare_user() {
+  id "$test_user" >/dev/null 2>&1 || { log "creating user $test_user"; useradd -m -s /bin/bash "$test_user"; }
+  local uid home
+  uid=$(id -u "$test_user")
+  home=$(getent passwd "$test_user" | cut -d: -f6)
+  install -d -m 700 -o "$test_user" -g "$test_user" "/run/user/$uid" "/run/user/$uid/podman"
+  write_podman_config "$home"
+  # slirp4netns needs the tun device; Debian ships it 0600.
+  [ -e /dev/net/tun ] && chmod 666 /dev/net/tun
+}
+
+socket_path() { echo "/run/user/$(id -u "$test_user")/podman/podman.sock"; }
+
+start_api() {
+  local sock
+  sock=$(socket_path)
+  if curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then return; fi
+  log "starting the libpod API service for $test_user"
+  rm -f "$sock"
+  as_user setsid podman system service --time=0 "unix://$sock" \
+    >"/run/user/$(id -u "$test_user")/podman/service.log" 2>&1 </dev/null &
+  for _ in $(seq 1 100); do
+    curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && return
+    sleep 0.1
+  done
+  echo "the libpod API did not come up on $sock" >&2
+  exit 1
+}
+
+build_base_image() {
+  as_user podman image exists "$base_image" && return
+  local tarball=$cache_dir/rootfs-$suite.tar
+  if [ ! -s "$tarball" ]; then
+    log "debootstrap $suite (cached afterwards in $tarball)"
+    local root
+    root=$(mktemp -d)
+    debootstrap --variant=minbase --include="$base_packages" "$suite" "$root" >/dev/null
+    install -d "$cache_dir"
+    tar -C "$root" -cf "$tarball.tmp" .
+    mv "$tarball.tmp" "$tarball"
+    rm -rf "$root"
+  fi
+  log "importing $base_image"
+  chmod 644 "$tarball"
+  as_user podman import --quiet "$tarball" "$base_image" >/dev/null
+}
+
+# The build context is copied where the unprivileged user can read it.
+build_workspace_image() {
+  local ctx
+  ctx=$(as_user mktemp -d)
+  cp "$repo/Containerfile" "$ctx/"
+  chown -R "$test_user:" "$ctx"
+  log "building $workspace_image from the Containerfile"
+  as_user podman build --quiet --build-arg BASE_IMAGE="$base_image" -t "$workspace_image" \
+    -f "$ctx/Containerfile" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+install_packages
+prepare_user
+start_api
+build_base_image
+build_workspace_image
+echo "PODMAN_SOCKET=$(socket_path)"

@@ -1,0 +1,87 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors/app-error.js';
+import { createApp } from '../../src/http/app.js';
+import type { ReadinessCheck } from '../../src/http/readiness.js';
+import { createFakeClock } from '../support/fake-clock.js';
+
+const log = pino({ level: 'silent' });
+const ok = (name: string): ReadinessCheck => ({ name, check: async () => {} });
+
+describe('health endpoints', () => {
+  it('/healthz answers while the process lives', async () => {
+    const app = createApp({ clock: createFakeClock(), log, checks: [], version: '1.2.3' });
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', version: '1.2.3' });
+  });
+
+  it('/readyz is 200 when every dependency answers', async () => {
+    const app = createApp({
+      clock: createFakeClock(),
+      log,
+      checks: [ok('database'), ok('podman')],
+      version: '1',
+    });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: 'ready',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'podman', ok: true },
+      ],
+    });
+  });
+
+  it('/readyz is 503 and names what failed and why', async () => {
+    const down: ReadinessCheck = {
+      name: 'podman',
+      check: async () => {
+        throw new AppError('podman.unreachable', 'cannot reach the Podman API at /x.sock (ENOENT)');
+      },
+    };
+    const app = createApp({
+      clock: createFakeClock(),
+      log,
+      checks: [ok('database'), down],
+      version: '1',
+    });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      checks: [
+        { name: 'database', ok: true },
+        { name: 'podman', ok: false, error: 'cannot reach the Podman API at /x.sock (ENOENT)' },
+      ],
+    });
+  });
+
+  it('/readyz fails a check that hangs, after 5 s on the clock', async () => {
+    const clock = createFakeClock();
+    const hang: ReadinessCheck = { name: 'database', check: () => new Promise(() => {}) };
+    const app = createApp({ clock, log, checks: [hang], version: '1' });
+    const pending = app.request('/readyz');
+    await Promise.resolve();
+    clock.advance(4_999);
+    clock.advance(1);
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { checks: unknown[] }).checks[0]).toEqual({
+      name: 'database',
+      ok: false,
+      error: 'no answer within 5000 ms',
+    });
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const app = createApp({ clock: createFakeClock(), log, checks: [], version: '1' });
+    const res = await app.request('/nowhere', { method: 'POST' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: 'http.not_found', message: 'no route POST /nowhere' },
+    });
+  });
+});

@@ -1,0 +1,163 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/errors/app-error.js';
+import { createPodmanClient } from '../../src/podman/client.js';
+import { isPodmanError, PodmanError } from '../../src/podman/errors.js';
+import type { PodmanEvent, SpecGenerator } from '../../src/podman/types.js';
+import { realPodman, testImage, testResources } from '../support/podman.js';
+import { readUntil } from '../support/streams.js';
+
+const podman = await realPodman();
+
+describe.skipIf(!podman)('libpod client against real rootless Podman', () => {
+  if (!podman) return;
+  const res = testResources(podman);
+  afterAll(async () => {
+    await res.removeAll();
+    await podman.close();
+  });
+
+  const spec = (name: string, extra: Partial<SpecGenerator> = {}): SpecGenerator => ({
+    name,
+    image: testImage,
+    labels: res.labels,
+    stop_timeout: 2,
+    ...extra,
+  });
+
+  it('answers ping and version', async () => {
+    await podman.ping();
+    const version = await podman.version();
+    expect(version.Version).toMatch(/^\d+\.\d+/);
+    expect(version.ApiVersion).toMatch(/^\d+\.\d+/);
+  });
+
+  it('runs a workspace container on a named volume through its whole life', async () => {
+    const volume = res.volume('data');
+    const name = res.container('life');
+    await podman.volumes.create(volume, { labels: res.labels });
+    const { id } = await podman.containers.create(
+      spec(name, { volumes: [{ Name: volume, Dest: '/home/developer' }] }),
+    );
+    await podman.containers.start(name);
+    await podman.containers.start(name); // already running: not an error
+    const running = await podman.containers.inspect(name);
+    expect(running.Id).toBe(id);
+    expect(running.State.Running).toBe(true);
+    expect(running.Mounts).toContainEqual(
+      expect.objectContaining({ Name: volume, Destination: '/home/developer' }),
+    );
+
+    const whoami = await podman.exec.create(name, {
+      cmd: ['id', '-un'],
+      tty: true,
+      user: 'developer',
+    });
+    const whoamiStream = await podman.exec.startTty(whoami, { rows: 24, cols: 80 });
+    expect(await readUntil(whoamiStream, /developer\r\n/)).toBe('developer\r\n');
+    whoamiStream.destroy();
+
+    const sized = await podman.exec.create(name, {
+      cmd: ['sh', '-c', 'stty size; read line; stty size'],
+      tty: true,
+      stdin: true,
+      user: 'developer',
+    });
+    const term = await podman.exec.startTty(sized, { rows: 24, cols: 80 });
+    await readUntil(term, /24 80\r\n/);
+    await podman.exec.resize(sized, { rows: 40, cols: 132 });
+    term.write('\n');
+    await readUntil(term, /40 132\r\n/);
+    term.destroy();
+
+    await podman.containers.stop(name, { timeoutSeconds: 2 });
+    await podman.containers.stop(name); // already stopped: not an error
+    expect((await podman.containers.inspect(name)).State.Running).toBe(false);
+    await podman.containers.remove(name);
+    expect(await podman.containers.exists(name)).toBe(false);
+    expect(await podman.volumes.exists(volume)).toBe(true);
+  });
+
+  it('runs a command to completion with its exit code and output', async () => {
+    const name = res.container('run');
+    await podman.containers.create(spec(name));
+    await podman.containers.start(name);
+    const ok = await podman.exec.run(name, ['sh', '-c', 'echo out; echo err >&2'], {
+      user: 'developer',
+    });
+    expect(ok).toEqual({ exitCode: 0, stdout: 'out\n', stderr: 'err\n' });
+    const failed = await podman.exec.run(name, ['sh', '-c', 'exit 7']);
+    expect(failed.exitCode).toBe(7);
+  });
+
+  it('follows the event stream and sees a container die', async () => {
+    const name = res.container('events');
+    await podman.containers.create(spec(name, { command: ['sh', '-c', 'sleep 1; exit 3'] }));
+    const abort = new AbortController();
+    const events = await podman.events({
+      filters: { type: ['container'], container: [name] },
+      signal: abort.signal,
+    });
+    await podman.containers.start(name);
+    let died: PodmanEvent | undefined;
+    for await (const event of events) {
+      if (event.Action === 'died') {
+        died = event;
+        abort.abort();
+      }
+    }
+    expect(died?.Actor.Attributes.name).toBe(name);
+    expect(died?.Actor.Attributes.containerExitCode).toBe('3');
+  });
+
+  it('finds a container by exact name, never by prefix', async () => {
+    const one = res.container('user-1');
+    const ten = res.container('user-10');
+    await podman.containers.create(spec(one));
+    await podman.containers.create(spec(ten));
+    const found = await podman.containers.findByName(one);
+    expect(found?.Names).toEqual([one]);
+    const listed = await podman.containers.list({ name: one });
+    expect(listed.map((c) => c.Names[0])).toEqual([one]);
+    const labelled = await podman.containers.list({ labels: [`claude-web.test=${res.run}`] });
+    expect(labelled.map((c) => c.Names[0])).toEqual(expect.arrayContaining([one, ten]));
+    expect(await podman.containers.findByName(one.slice(0, -1))).toBeUndefined();
+  });
+
+  it('surfaces 404 and 409 as typed errors carrying Podman’s message', async () => {
+    const missing = await podman.containers.inspect(res.container('missing')).catch((e) => e);
+    expect(missing).toBeInstanceOf(PodmanError);
+    expect(missing).toMatchObject({ code: 'podman.not_found', status: 404 });
+    expect(missing.podmanMessage).toMatch(/no such container/);
+
+    const volume = res.volume('in-use');
+    const name = res.container('busy');
+    await podman.volumes.create(volume);
+    await podman.containers.create(
+      spec(name, { volumes: [{ Name: volume, Dest: '/home/developer' }] }),
+    );
+    const inUse = await podman.volumes.remove(volume).catch((e) => e);
+    expect(isPodmanError(inUse, 409)).toBe(true);
+    expect(inUse.code).toBe('podman.conflict');
+    expect(inUse.podmanMessage).toMatch(/volume is being used/);
+
+    await podman.containers.start(name);
+    const running = await podman.containers.remove(name).catch((e) => e);
+    expect(isPodmanError(running)).toBe(true);
+    expect(running.podmanMessage).toMatch(/as it is running/);
+
+    const execId = await podman.exec.create(name, { cmd: ['true'], tty: true });
+    await podman.containers.stop(name, { timeoutSeconds: 0 });
+    const refused = await podman.exec.startTty(execId, { rows: 24, cols: 80 }).catch((e) => e);
+    expect(refused).toBeInstanceOf(PodmanError);
+    expect(refused.status).toBe(409);
+    expect(refused.podmanMessage).toMatch(/running/);
+  });
+
+  it('reports an unreachable socket as its own error', async () => {
+    const nowhere = createPodmanClient({ socketPath: '/nonexistent/podman.sock' });
+    const error = await nowhere.ping().catch((e) => e);
+    await nowhere.close();
+    expect(isAppError(error, 'podman.unreachable')).toBe(true);
+    expect(error.message).toContain('/nonexistent/podman.sock');
+  });
+});
