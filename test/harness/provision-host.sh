@@ -57,8 +57,9 @@ as_user() {
   local uid home
   uid=$(id -u "$test_user")
   home=$(getent passwd "$test_user" | cut -d: -f6)
-  runuser -u "$test_user" -- env -i HOME="$home" USER="$test_user" \
-    PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR="/run/user/$uid" "$@"
+  # Podman re-executes itself in the current directory, which the user may not enter.
+  (cd "$home" && runuser -u "$test_user" -- env -i HOME="$home" USER="$test_user" \
+    PATH=/usr/local/bin:/usr/bin:/bin XDG_RUNTIME_DIR="/run/user/$uid" "$@")
 }
 
 prepare_user() {
