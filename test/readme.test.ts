@@ -10,7 +10,12 @@ const rows = new Map(
   readme
     .split('\n')
     .filter((line) => /^\| `[A-Z_]+` \|/.test(line))
-    .map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    )
     .map(([name = '', ...rest]) => [name.replaceAll('`', ''), rest] as const),
 );
 
