@@ -15,3 +15,11 @@ export function encodeFilters(filters: Filters): string | undefined {
 export function exactNamePattern(name: string): string {
   return `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
+
+/** Whether `labels` carry every `key` or `key=value` in `wanted`. */
+export function hasLabels(labels: Record<string, string> | null, wanted: string[]): boolean {
+  return wanted.every((filter) => {
+    const [key = '', value] = filter.split(/=(.*)/s);
+    return labels?.[key] !== undefined && (value === undefined || labels[key] === value);
+  });
+}

@@ -1,4 +1,4 @@
-import { encodeFilters } from './filters.js';
+import { encodeFilters, hasLabels } from './filters.js';
 import type { Transport } from './transport.js';
 import type { VolumeInfo } from './types.js';
 
@@ -25,11 +25,15 @@ export function createVolumesApi(transport: Transport): VolumesApi {
     async exists(name) {
       return (await transport.empty({ path: `${path(name)}/exists`, accept: [404] })) === 204;
     },
-    list: (options = {}) =>
-      transport.json<VolumeInfo[]>({
+    async list(options = {}) {
+      const labels = options.labels ?? [];
+      const volumes = await transport.json<VolumeInfo[]>({
         path: '/volumes/json',
-        query: { filters: encodeFilters({ label: options.labels }) },
-      }),
+        query: { filters: encodeFilters({ label: labels }) },
+      });
+      // Podman 4.3 matches volumes carrying any one of several labels; we promise all.
+      return volumes.filter((v) => hasLabels(v.Labels, labels));
+    },
     async remove(name, options = {}) {
       await transport.empty({
         method: 'DELETE',

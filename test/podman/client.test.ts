@@ -123,6 +123,48 @@ describe.skipIf(!podman)('libpod client against real rootless Podman', () => {
     expect(await podman.containers.findByName(one.slice(0, -1))).toBeUndefined();
   });
 
+  it('lists containers by state and label', async () => {
+    const up = res.container('state-up');
+    const made = res.container('state-made');
+    await podman.containers.create(spec(up));
+    await podman.containers.create(spec(made));
+    await podman.containers.start(up);
+    const mine = [`claude-web.test=${res.run}`];
+    const running = await podman.containers.list({ labels: mine, status: ['running'] });
+    expect(running.map((c) => c.Names[0])).toContain(up);
+    expect(running.map((c) => c.Names[0])).not.toContain(made);
+    const created = await podman.containers.list({ labels: mine, status: ['created'] });
+    expect(created.map((c) => c.Names[0])).toContain(made);
+    expect(created.map((c) => c.Names[0])).not.toContain(up);
+    const upEntry = running.find((c) => c.Names[0] === up);
+    expect(upEntry).toMatchObject({
+      State: 'running',
+      Labels: expect.objectContaining(res.labels),
+    });
+    expect(upEntry?.StartedAt).toBeGreaterThan(0);
+  });
+
+  it('creates, inspects, lists and removes volumes', async () => {
+    const name = res.volume('vol');
+    const created = await podman.volumes.create(name, {
+      labels: { ...res.labels, 'claude-web.user': '7' },
+    });
+    expect(created).toMatchObject({ Name: name, Driver: 'local' });
+    expect(await podman.volumes.inspect(name)).toMatchObject({
+      Name: name,
+      Labels: { 'claude-web.test': res.run, 'claude-web.user': '7' },
+    });
+    const listed = await podman.volumes.list({
+      labels: [`claude-web.test=${res.run}`, 'claude-web.user=7'],
+    });
+    expect(listed.map((v) => v.Name)).toEqual([name]);
+    await podman.volumes.remove(name);
+    expect(await podman.volumes.exists(name)).toBe(false);
+    const gone = await podman.volumes.inspect(name).catch((e) => e);
+    expect(gone).toMatchObject({ status: 404, code: 'podman.not_found' });
+    expect(gone.podmanMessage).toMatch(/no such volume/);
+  });
+
   it('surfaces 404 and 409 as typed errors carrying Podman’s message', async () => {
     const missing = await podman.containers.inspect(res.container('missing')).catch((e) => e);
     expect(missing).toBeInstanceOf(PodmanError);
