@@ -1,0 +1,55 @@
+import { AppError } from '../errors/app-error.js';
+
+/**
+ * A user id becomes part of container, volume, unit and file names. Only letters, digits,
+ * `-` and `_` (starting with a letter or digit, at most 64) can never escape a directory,
+ * change a unit's type (`x.service`) or need quoting.
+ */
+const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export function invalidUserId(userId: string): AppError {
+  const shown =
+    userId.length > 40
+      ? `${JSON.stringify(userId.slice(0, 40))}… (${userId.length} characters)`
+      : JSON.stringify(userId);
+  return new AppError(
+    'workspace.invalid_user_id',
+    `user id ${shown} cannot name a workspace: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit`,
+    { details: { userId } },
+  );
+}
+
+export interface WorkspaceNames {
+  userId: string;
+  container: string;
+  volume: string;
+  /** Quadlet files, and the systemd services the generator makes of them. */
+  containerUnitFile: string;
+  volumeUnitFile: string;
+  containerService: string;
+  volumeService: string;
+}
+
+/** Every name derived from a user id; throws `workspace.invalid_user_id` for an unsafe one. */
+export function workspaceNames(userId: string): WorkspaceNames {
+  if (!USER_ID.test(userId)) throw invalidUserId(userId);
+  const container = `claude-web-user-${userId}`;
+  const volume = `${container}-data`;
+  return {
+    userId,
+    container,
+    volume,
+    containerUnitFile: `${container}.container`,
+    volumeUnitFile: `${volume}.volume`,
+    containerService: `${container}.service`,
+    volumeService: `${volume}-volume.service`,
+  };
+}
+
+/** Labels on every container and volume claude-web creates; cleanup touches nothing else. */
+export const LABEL_MANAGED = 'claude-web.managed';
+export const LABEL_USER = 'claude-web.user';
+
+export function workspaceLabels(userId: string): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_USER]: userId };
+}
