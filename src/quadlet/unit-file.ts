@@ -16,7 +16,7 @@ export function renderUnit<S>(header: string, entries: Entry<S>[], spec: S): str
     if (values === undefined) continue;
     const lines = sections.get(section) ?? [];
     for (const v of Array.isArray(values) ? values : [values])
-      lines.push(`${key}=${escape(v, key)}`);
+      lines.push(`${key}=${unitValue(v, key)}`);
     sections.set(section, lines);
   }
   const body = [...sections].map(([section, lines]) => [`[${section}]`, ...lines].join('\n'));
@@ -26,7 +26,7 @@ export function renderUnit<S>(header: string, entries: Entry<S>[], spec: S): str
     .join('\n')}\n${body.join('\n\n')}\n`;
 }
 
-function escape(value: string, key: string): string {
+function unitValue(value: string, key: string): string {
   if (/[\n\r]/.test(value)) throw new Error(`a unit value cannot span lines (${key})`);
   return value.replaceAll('%', '%%');
 }
