@@ -1,0 +1,28 @@
+import type { ContainerSummary } from '../podman/types.js';
+import { LABEL_USER, workspaceNames } from '../quadlet/names.js';
+import type { WorkspaceStatus } from './driver.js';
+
+/** Podman reports "never" as the zero time, a large negative number of seconds. */
+function fromUnixSeconds(seconds: number): Date | undefined {
+  return seconds > 0 ? new Date(seconds * 1000) : undefined;
+}
+
+export function absentStatus(userId: string): WorkspaceStatus {
+  const names = workspaceNames(userId);
+  return { userId, container: names.container, volume: names.volume, state: 'absent' };
+}
+
+/** A list entry as a workspace status; undefined for a container without our user label. */
+export function statusOf(summary: ContainerSummary): WorkspaceStatus | undefined {
+  const userId = summary.Labels?.[LABEL_USER];
+  if (userId === undefined) return undefined;
+  const exited = summary.State !== 'running';
+  return {
+    ...absentStatus(userId),
+    state: summary.State === 'running' ? 'running' : 'stopped',
+    containerId: summary.Id,
+    startedAt: fromUnixSeconds(summary.StartedAt),
+    finishedAt: exited ? fromUnixSeconds(summary.ExitedAt) : undefined,
+    exitCode: exited && summary.ExitedAt > 0 ? summary.ExitCode : undefined,
+  };
+}

@@ -1,0 +1,36 @@
+import type { WorkspaceUnitSpec } from '../quadlet/workspace-units.js';
+
+export type WorkspaceState = 'absent' | 'running' | 'stopped';
+
+/** What Podman says of one user's workspace container. */
+export interface WorkspaceStatus {
+  userId: string;
+  container: string;
+  volume: string;
+  state: WorkspaceState;
+  containerId?: string;
+  startedAt?: Date;
+  finishedAt?: Date;
+  exitCode?: number;
+}
+
+/** How every workspace container is made: image, limits and the image user's home. */
+export type WorkspaceSettings = Omit<WorkspaceUnitSpec, 'userId'>;
+
+/**
+ * One user's workspace: the container `claude-web-user-{id}` on the volume
+ * `claude-web-user-{id}-data`. Every method refuses an unsafe user id
+ * (`workspace.invalid_user_id`) before touching anything, and none ever removes the volume.
+ */
+export interface WorkspaceDriver {
+  readonly kind: 'quadlet' | 'libpod';
+  /** Creates what is missing, starts what is stopped; resolves once a process can be exec'd. */
+  ensure(userId: string): Promise<WorkspaceStatus>;
+  /** Stops the container gracefully (its StopTimeout); a no-op when not running. */
+  stop(userId: string): Promise<void>;
+  /** Stops and removes the container; keeps the volume. A no-op when there is none. */
+  remove(userId: string): Promise<void>;
+  status(userId: string): Promise<WorkspaceStatus>;
+  /** Every container claude-web manages, whatever its state. */
+  list(): Promise<WorkspaceStatus[]>;
+}

@@ -1,0 +1,127 @@
+import type { Clock } from '../clock/clock.js';
+import { AppError } from '../errors/app-error.js';
+import type { PodmanClient } from '../podman/client.js';
+import { isPodmanError } from '../podman/errors.js';
+import type { SpecGenerator } from '../podman/types.js';
+import {
+  LABEL_MANAGED,
+  type WorkspaceNames,
+  workspaceLabels,
+  workspaceNames,
+} from '../quadlet/names.js';
+import { absentStatus, statusOf } from './container-status.js';
+import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
+
+export interface LibpodDriverDeps {
+  podman: PodmanClient;
+  clock: Clock;
+  settings: WorkspaceSettings;
+}
+
+/**
+ * Workspaces made directly through the libpod API, for hosts without a user systemd.
+ * Containers restart on failure through Podman; after a host reboot they stay stopped
+ * until the next `ensure`.
+ */
+export function createLibpodDriver({ podman, clock, settings }: LibpodDriverDeps): WorkspaceDriver {
+  async function status(userId: string): Promise<WorkspaceStatus> {
+    const names = workspaceNames(userId);
+    const found = await podman.containers.findByName(names.container);
+    return (found && statusOf(found)) ?? absentStatus(userId);
+  }
+
+  async function ensureVolume(names: WorkspaceNames): Promise<void> {
+    if (await podman.volumes.exists(names.volume)) return;
+    await podman.volumes.create(names.volume, { labels: workspaceLabels(names.userId) });
+  }
+
+  return {
+    kind: 'libpod',
+    status,
+    async ensure(userId) {
+      const names = workspaceNames(userId);
+      let current = await status(userId);
+      if (current.state === 'absent') {
+        await ensureVolume(names);
+        await podman.containers.create(containerSpec(names, settings));
+      }
+      if (current.state !== 'running') await podman.containers.start(names.container);
+      await waitUntilExecable(podman, clock, names.container);
+      current = await status(userId);
+      return current;
+    },
+    async stop(userId) {
+      const names = workspaceNames(userId);
+      await ignoreMissing(
+        podman.containers.stop(names.container, { timeoutSeconds: settings.stopTimeoutSeconds }),
+      );
+    },
+    async remove(userId) {
+      const names = workspaceNames(userId);
+      await ignoreMissing(
+        podman.containers.stop(names.container, { timeoutSeconds: settings.stopTimeoutSeconds }),
+      );
+      await ignoreMissing(
+        podman.containers.remove(names.container, { force: true, timeoutSeconds: 0 }),
+      );
+    },
+    async list() {
+      const all = await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] });
+      return all.flatMap((c) => statusOf(c) ?? []);
+    },
+  };
+}
+
+function containerSpec(names: WorkspaceNames, s: WorkspaceSettings): SpecGenerator {
+  const cpuPeriod = 100_000;
+  return {
+    name: names.container,
+    image: s.image,
+    labels: workspaceLabels(names.userId),
+    volumes: [{ Name: names.volume, Dest: s.home }],
+    userns: { nsmode: 'keep-id', value: `uid=${s.uid},gid=${s.gid}` },
+    cap_drop: ['all'],
+    no_new_privileges: true,
+    stop_timeout: s.stopTimeoutSeconds,
+    restart_policy: 'on-failure',
+    restart_tries: 5,
+    resource_limits: {
+      memory: { limit: s.memoryBytes },
+      cpu: { quota: Math.round(s.cpus * cpuPeriod), period: cpuPeriod },
+      pids: { limit: s.pidsLimit },
+    },
+  };
+}
+
+async function ignoreMissing(operation: Promise<void>): Promise<void> {
+  await operation.catch((error: unknown) => {
+    if (!isPodmanError(error, 404)) throw error;
+  });
+}
+
+/** A started container accepts exec sessions once its init runs; this waits up to 10 s. */
+async function waitUntilExecable(
+  podman: PodmanClient,
+  clock: Clock,
+  container: string,
+): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      const { exitCode } = await podman.exec.run(container, ['true']);
+      if (exitCode === 0) return;
+      lastError = new Error(`\`true\` exited with ${exitCode}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, 200));
+  }
+  throw new AppError(
+    'workspace.not_execable',
+    `workspace ${container} started but accepts no commands`,
+    {
+      cause: lastError,
+      details: { container },
+    },
+  );
+}
