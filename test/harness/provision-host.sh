@@ -67,7 +67,7 @@ prepare_user() {
   local uid home
   uid=$(id -u "$test_user")
   home=$(getent passwd "$test_user" | cut -d: -f6)
-  install -d -m 700 -o "$test_user" -g "$test_user" "/run/user/$uid" "/run/user/$uid/podman"
+  install -d -m 700 -o "$test_user" -g "$test_user" "$home" "/run/user/$uid" "/run/user/$uid/podman"
   write_podman_config "$home"
   # slirp4netns needs the tun device; Debian ships it 0600.
   [ -e /dev/net/tun ] && chmod 666 /dev/net/tun
