@@ -16,7 +16,8 @@ export interface Config {
   listen: { host: string; port: number };
   workspace: {
     image: string;
-    limits: { memoryBytes: number; cpus: number; pidsLimit: number };
+    /** Absent where the operator chose `none`. */
+    limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   };
   logLevel: Values['LOG_LEVEL'];
 }

@@ -28,6 +28,9 @@ const decimal = z
   .regex(/^\d+(\.\d+)?$|^\.\d+$/)
   .transform(Number);
 const positiveNumber = decimal.pipe(z.number().positive().finite());
+/** A limit, or `none` where the host cannot enforce one (no delegated cgroup controller). */
+const orNone = <T>(schema: z.ZodType<T, string>) =>
+  z.union([z.literal('none').transform(() => undefined), schema]);
 const integer = z.string().trim().regex(/^\d+$/).transform(Number);
 const units: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 const byteSize = z
@@ -119,25 +122,25 @@ export const variables = {
       .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i),
   }),
   CONTAINER_MEMORY: variable({
-    description: 'Memory limit of each workspace container (`k`, `m`, `g` suffixes).',
+    description: 'Memory limit of each workspace container (`k`, `m`, `g` suffixes), or `none`.',
     defaultText: '4g',
     default: () => '4g',
-    allowed: 'a size of at least 6m, such as 512m or 4g',
-    schema: byteSize,
+    allowed: 'a size of at least 6m, such as 512m or 4g, or none',
+    schema: orNone(byteSize),
   }),
   CONTAINER_CPUS: variable({
-    description: 'CPU limit of each workspace container, in CPUs. Fractions allowed.',
+    description: 'CPU limit of each workspace container, in CPUs (fractions allowed), or `none`.',
     defaultText: '2',
     default: () => '2',
-    allowed: 'a number of CPUs greater than 0, such as 2 or 0.5',
-    schema: positiveNumber,
+    allowed: 'a number of CPUs greater than 0, such as 2 or 0.5, or none',
+    schema: orNone(positiveNumber),
   }),
   CONTAINER_PIDS_LIMIT: variable({
-    description: 'Maximum number of processes in each workspace container.',
+    description: 'Maximum number of processes in each workspace container, or `none`.',
     defaultText: '2048',
     default: () => '2048',
-    allowed: 'a whole number greater than 0',
-    schema: integer.pipe(z.number().positive()),
+    allowed: 'a whole number greater than 0, or none',
+    schema: orNone(integer.pipe(z.number().positive())),
   }),
   LOG_LEVEL: variable({
     description: 'Log verbosity.',

@@ -2,6 +2,9 @@ import type { ContainerSummary } from '../podman/types.js';
 import { LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceStatus } from './driver.js';
 
+/** How a workspace's init (tini) ends: 0, or 143 when a stop sent SIGTERM. */
+const CLEAN_EXITS = new Set([0, 143]);
+
 /** Podman reports "never" as the zero time, a large negative number of seconds. */
 function fromUnixSeconds(seconds: number): Date | undefined {
   return seconds > 0 ? new Date(seconds * 1000) : undefined;
@@ -9,7 +12,13 @@ function fromUnixSeconds(seconds: number): Date | undefined {
 
 export function absentStatus(userId: string): WorkspaceStatus {
   const names = workspaceNames(userId);
-  return { userId, container: names.container, volume: names.volume, state: 'absent' };
+  return {
+    userId,
+    container: names.container,
+    volume: names.volume,
+    state: 'absent',
+    crashed: false,
+  };
 }
 
 /** A list entry as a workspace status; undefined for a container without our user label. */
@@ -17,12 +26,14 @@ export function statusOf(summary: ContainerSummary): WorkspaceStatus | undefined
   const userId = summary.Labels?.[LABEL_USER];
   if (userId === undefined) return undefined;
   const exited = summary.State !== 'running';
+  const exitCode = exited && summary.ExitedAt > 0 ? summary.ExitCode : undefined;
   return {
     ...absentStatus(userId),
     state: summary.State === 'running' ? 'running' : 'stopped',
     containerId: summary.Id,
     startedAt: fromUnixSeconds(summary.StartedAt),
     finishedAt: exited ? fromUnixSeconds(summary.ExitedAt) : undefined,
-    exitCode: exited && summary.ExitedAt > 0 ? summary.ExitCode : undefined,
+    exitCode,
+    crashed: exitCode !== undefined && !CLEAN_EXITS.has(exitCode),
   };
 }

@@ -12,6 +12,8 @@ export interface WorkspaceStatus {
   startedAt?: Date;
   finishedAt?: Date;
   exitCode?: number;
+  /** Ended on its own with an error (not by a graceful stop); Podman or systemd may restart it. */
+  crashed: boolean;
 }
 
 /** How every workspace container is made: image, limits and the image user's home. */

@@ -1,5 +1,4 @@
 import type { Clock } from '../clock/clock.js';
-import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { SpecGenerator } from '../podman/types.js';
@@ -11,6 +10,7 @@ import {
 } from '../quadlet/names.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
+import { waitUntilExecable } from './execable.js';
 
 export interface LibpodDriverDeps {
   podman: PodmanClient;
@@ -86,9 +86,12 @@ function containerSpec(names: WorkspaceNames, s: WorkspaceSettings): SpecGenerat
     restart_policy: 'on-failure',
     restart_tries: 5,
     resource_limits: {
-      memory: { limit: s.memoryBytes },
-      cpu: { quota: Math.round(s.cpus * cpuPeriod), period: cpuPeriod },
-      pids: { limit: s.pidsLimit },
+      memory: s.memoryBytes === undefined ? undefined : { limit: s.memoryBytes },
+      cpu:
+        s.cpus === undefined
+          ? undefined
+          : { quota: Math.round(s.cpus * cpuPeriod), period: cpuPeriod },
+      pids: s.pidsLimit === undefined ? undefined : { limit: s.pidsLimit },
     },
   };
 }
@@ -97,31 +100,4 @@ async function ignoreMissing(operation: Promise<void>): Promise<void> {
   await operation.catch((error: unknown) => {
     if (!isPodmanError(error, 404)) throw error;
   });
-}
-
-/** A started container accepts exec sessions once its init runs; this waits up to 10 s. */
-async function waitUntilExecable(
-  podman: PodmanClient,
-  clock: Clock,
-  container: string,
-): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    try {
-      const { exitCode } = await podman.exec.run(container, ['true']);
-      if (exitCode === 0) return;
-      lastError = new Error(`\`true\` exited with ${exitCode}`);
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise<void>((resolve) => clock.setTimeout(resolve, 200));
-  }
-  throw new AppError(
-    'workspace.not_execable',
-    `workspace ${container} started but accepts no commands`,
-    {
-      cause: lastError,
-      details: { container },
-    },
-  );
 }

@@ -76,6 +76,14 @@ const accepted: Case[] = [
   ['CONTAINER_MEMORY', '8G', (c) => c.workspace.limits.memoryBytes, 8 * 1024 ** 3],
   ['CONTAINER_MEMORY', '1073741824', (c) => c.workspace.limits.memoryBytes, 1024 ** 3],
   ['CONTAINER_CPUS', '0.5', (c) => c.workspace.limits.cpus, 0.5],
+  [
+    'CONTAINER_CPUS',
+    'none',
+    (c) => 'cpus' in c.workspace.limits && c.workspace.limits.cpus,
+    undefined,
+  ],
+  ['CONTAINER_MEMORY', 'none', (c) => c.workspace.limits.memoryBytes, undefined],
+  ['CONTAINER_PIDS_LIMIT', 'none', (c) => c.workspace.limits.pidsLimit, undefined],
   ['CONTAINER_PIDS_LIMIT', '100', (c) => c.workspace.limits.pidsLimit, 100],
   ['LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
 ];
@@ -109,6 +117,7 @@ const refused: [variable: string, value: string][] = [
   ['CONTAINER_CPUS', 'two'],
   ['CONTAINER_PIDS_LIMIT', '0'],
   ['CONTAINER_PIDS_LIMIT', '-5'],
+  ['CONTAINER_PIDS_LIMIT', 'unlimited'],
   ['LOG_LEVEL', 'verbose'],
 ];
 

@@ -3,7 +3,9 @@
 #   - the packages the tests use (Podman and its rootless helpers, debootstrap);
 #   - a rootless Podman user whose libpod API socket is served;
 #   - an offline base image (a debootstrap rootfs imported into Podman, cached on disk);
-#   - the workspace image, built from the project's Containerfile on that base.
+#   - the workspace image, built from the project's Containerfile on that base;
+#   - a Debian trixie host booted with systemd-nspawn (systemd-host.sh) whose lingering
+#     user has Podman 5 with quadlet, podman.socket, and the same workspace image.
 # Prints `PODMAN_SOCKET=...` for the test user last.
 set -euo pipefail
 
@@ -126,4 +128,7 @@ prepare_user
 start_api
 build_base_image
 build_workspace_image
+log "booting the systemd test host"
+"$here/systemd-host.sh" boot >/dev/null
+"$here/systemd-host.sh" image "$cache_dir/rootfs-$suite.tar" "$repo/Containerfile" "$workspace_image"
 echo "PODMAN_SOCKET=$(socket_path)"

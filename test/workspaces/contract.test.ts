@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
+import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceSettings } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { createQuadletDriver } from '../../src/workspaces/quadlet-driver.js';
 import { serializePerUser } from '../../src/workspaces/serialized.js';
 import { realPodman, testImage } from '../support/podman.js';
+import { HOST_USER, type SystemdHost, systemdHost } from '../support/systemd-host.js';
 
-const podman = await realPodman();
+const machinePodman = await realPodman();
+const host = await systemdHost();
 
 const settings: WorkspaceSettings = {
   image: testImage,
@@ -21,19 +26,56 @@ const settings: WorkspaceSettings = {
   gid: 1000,
 };
 
-type Factory = [kind: string, make: () => WorkspaceDriver];
-const drivers: Factory[] = podman
-  ? [
-      [
-        'libpod',
-        () => serializePerUser(createLibpodDriver({ podman, clock: systemClock, settings })),
-      ],
-    ]
-  : [];
+interface Subject {
+  driver: WorkspaceDriver;
+  podman: PodmanClient;
+}
+type Factory = [kind: string, make: () => Promise<Subject>];
 
-describe.skipIf(!podman).each(drivers)('workspace driver contract: %s', (_kind, make) => {
-  if (!podman) return;
-  const driver = make();
+const libpod: Factory = [
+  'libpod on Podman 4.3 without systemd',
+  async () => {
+    const podman = machinePodman as PodmanClient;
+    return {
+      podman,
+      driver: serializePerUser(createLibpodDriver({ podman, clock: systemClock, settings })),
+    };
+  },
+];
+
+const quadlet: Factory = [
+  'quadlet on Podman 5 under systemd --user',
+  async () => {
+    const h = host as SystemdHost;
+    const unitDir = `${HOST_USER.home}/.config/containers/systemd`;
+    await h.user(['mkdir', '-p', unitDir]);
+    const podman = createPodmanClient({ socketPath: h.podmanSocket() });
+    // The test host has no memory, CPU or pids controller to enforce limits with.
+    const unlimited = {
+      ...settings,
+      memoryBytes: undefined,
+      cpus: undefined,
+      pidsLimit: undefined,
+    };
+    const driver = createQuadletDriver({
+      podman,
+      clock: systemClock,
+      settings: unlimited,
+      systemctl: h.systemctl,
+      unitDir: join(h.root, unitDir),
+    });
+    return { podman, driver: serializePerUser(driver) };
+  },
+];
+
+const drivers = [...(machinePodman ? [libpod] : []), ...(host ? [quadlet] : [])];
+
+describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
+  let driver: WorkspaceDriver;
+  let podman: PodmanClient;
+  beforeAll(async () => {
+    ({ driver, podman } = await make());
+  });
   const run = randomBytes(3).toString('hex');
   const used = new Set<string>();
   const user = (suffix: string) => {
@@ -86,6 +128,7 @@ describe.skipIf(!podman).each(drivers)('workspace driver contract: %s', (_kind, 
     const stopped = await driver.status(id);
     expect(stopped.state).toBe('stopped');
     expect(stopped.finishedAt).toBeInstanceOf(Date);
+    expect(stopped.crashed).toBe(false);
     await driver.stop(id); // already stopped: no error
     expect((await driver.ensure(id)).state).toBe('running');
     expect((await sh(id, 'cat ~/notes.txt')).stdout).toBe('kept\n');

@@ -11,7 +11,13 @@ function controlledDriver() {
       log.push(`start ${name} ${userId}`);
       pending.set(`${name} ${userId}`, () => {
         log.push(`end ${name} ${userId}`);
-        resolve({ userId, container: `c-${userId}`, volume: `v-${userId}`, state: 'running' });
+        resolve({
+          userId,
+          container: `c-${userId}`,
+          volume: `v-${userId}`,
+          state: 'running',
+          crashed: false,
+        });
       });
     });
   const driver: WorkspaceDriver = {
@@ -75,7 +81,7 @@ describe('serializePerUser', () => {
       ensure: async (u) => {
         calls++;
         if (calls === 1) throw new Error('podman said no');
-        return { userId: u, container: 'c', volume: 'v', state: 'running' };
+        return { userId: u, container: 'c', volume: 'v', state: 'running', crashed: false };
       },
     };
     const serial = serializePerUser(failing);

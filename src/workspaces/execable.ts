@@ -1,0 +1,30 @@
+import type { Clock } from '../clock/clock.js';
+import { AppError } from '../errors/app-error.js';
+import type { PodmanClient } from '../podman/client.js';
+
+/** A started container accepts exec sessions once its init runs; this waits up to 10 s. */
+export async function waitUntilExecable(
+  podman: PodmanClient,
+  clock: Clock,
+  container: string,
+): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      const { exitCode } = await podman.exec.run(container, ['true']);
+      if (exitCode === 0) return;
+      lastError = new Error(`\`true\` exited with ${exitCode}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, 200));
+  }
+  throw new AppError(
+    'workspace.not_execable',
+    `workspace ${container} started but accepts no commands`,
+    {
+      cause: lastError,
+      details: { container },
+    },
+  );
+}

@@ -1,0 +1,118 @@
+import type { Clock } from '../clock/clock.js';
+import type { PodmanClient } from '../podman/client.js';
+import { LABEL_MANAGED, workspaceNames } from '../quadlet/names.js';
+import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
+import { absentStatus, statusOf } from './container-status.js';
+import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
+import { waitUntilExecable } from './execable.js';
+import { createDaemonReload, type Systemctl } from './systemctl.js';
+import { createUnitFiles } from './unit-files.js';
+
+export interface QuadletDriverDeps {
+  podman: PodmanClient;
+  clock: Clock;
+  settings: WorkspaceSettings;
+  systemctl: Systemctl;
+  /** The account's quadlet directory, e.g. ~/.config/containers/systemd. */
+  unitDir: string;
+}
+
+const CONTAINER_FILE = /^claude-web-user-(.+)\.container$/;
+
+/** Files in the quadlet directory that no valid user id could have produced are not ours. */
+function isUserId(id: string): boolean {
+  try {
+    workspaceNames(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Workspaces as quadlet units of the account's systemd user manager: they keep running when
+ * the server stops or crashes, and come back after a reboot (with linger). The unit owns
+ * its container (`podman run --rm`), so a stopped workspace has a unit and no container.
+ */
+export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
+  const { podman, clock, settings, systemctl } = deps;
+  const files = createUnitFiles(deps.unitDir);
+  const daemonReload = createDaemonReload(systemctl);
+
+  async function unitStatus(userId: string): Promise<WorkspaceStatus> {
+    const names = workspaceNames(userId);
+    if (!(await files.exists(names.containerUnitFile))) return absentStatus(userId);
+    const show = await systemctl([
+      'show',
+      names.containerService,
+      '--timestamp=unix',
+      '-p',
+      'InactiveEnterTimestamp',
+      '-p',
+      'ExecMainStatus',
+      '-p',
+      'ActiveState',
+    ]);
+    const props = Object.fromEntries(
+      show
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s, 2)),
+    );
+    const at = Number(props.InactiveEnterTimestamp?.replace('@', ''));
+    const status = Number(props.ExecMainStatus);
+    return {
+      ...absentStatus(userId),
+      state: 'stopped',
+      finishedAt: at > 0 ? new Date(at * 1000) : undefined,
+      exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
+      crashed: props.ActiveState === 'failed',
+    };
+  }
+
+  async function status(userId: string): Promise<WorkspaceStatus> {
+    const found = await podman.containers.findByName(workspaceNames(userId).container);
+    const fromContainer = found && statusOf(found);
+    return fromContainer?.state === 'running' ? fromContainer : unitStatus(userId);
+  }
+
+  return {
+    kind: 'quadlet',
+    status,
+    async ensure(userId) {
+      const names = workspaceNames(userId);
+      const units = renderWorkspaceUnits({ ...settings, userId });
+      if (await files.write([units.volume, units.container])) await daemonReload();
+      if ((await status(userId)).state !== 'running')
+        await systemctl(['start', names.containerService]);
+      await waitUntilExecable(podman, clock, names.container);
+      return status(userId);
+    },
+    async stop(userId) {
+      const names = workspaceNames(userId);
+      if (await files.exists(names.containerUnitFile))
+        await systemctl(['stop', names.containerService]);
+    },
+    async remove(userId) {
+      const names = workspaceNames(userId);
+      if (await files.exists(names.containerUnitFile))
+        await systemctl(['stop', names.containerService]);
+      if (await files.remove([names.containerUnitFile, names.volumeUnitFile])) await daemonReload();
+      // A container left by an earlier, interrupted start would block the name.
+      if (await podman.containers.exists(names.container)) {
+        await podman.containers.remove(names.container, { force: true, timeoutSeconds: 0 });
+      }
+    },
+    async list() {
+      const running = (await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] })).flatMap(
+        (c) => statusOf(c) ?? [],
+      );
+      const seen = new Set(running.map((w) => w.userId));
+      const unitUsers = (await files.list())
+        .flatMap((f) => CONTAINER_FILE.exec(f)?.[1] ?? [])
+        .filter(isUserId);
+      const stopped = await Promise.all(unitUsers.filter((u) => !seen.has(u)).map(unitStatus));
+      return [...running, ...stopped];
+    },
+  };
+}

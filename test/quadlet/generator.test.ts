@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
+import { systemdHost } from '../support/systemd-host.js';
+
+const host = await systemdHost();
+const casesDir = join(import.meta.dirname, 'cases');
+
+/** What Podman's generator must make of each golden case, as flags of `podman run`. */
+function expectedRunFlags(s: WorkspaceUnitSpec): string[] {
+  const name = `claude-web-user-${s.userId}`;
+  return [
+    `--name ${name}`,
+    `-v ${name}-data:${s.home}`,
+    `--label claude-web.user=${s.userId}`,
+    '--label claude-web.managed=true',
+    `--userns keep-id:uid=${s.uid},gid=${s.gid}`,
+    '--cap-drop all',
+    '--security-opt=no-new-privileges',
+    `--stop-timeout ${s.stopTimeoutSeconds}`,
+    ...(s.pidsLimit === undefined ? [] : [`--pids-limit ${s.pidsLimit}`]),
+    ...(s.memoryBytes === undefined ? [] : [`--memory=${s.memoryBytes}`]),
+    ...(s.cpus === undefined ? [] : [`--cpus=${s.cpus}`]),
+    s.image,
+  ];
+}
+
+/** `quadlet -dryrun` prints each generated unit after a `---name---` line. */
+function splitDryRun(output: string): Map<string, string> {
+  const parts = output.split(/^---(.+)---$/m);
+  const units = new Map<string, string>();
+  for (let i = 1; i < parts.length; i += 2) units.set(parts[i] ?? '', parts[i + 1] ?? '');
+  return units;
+}
+
+describe.skipIf(!host)('golden quadlet cases through Podman’s own generator', () => {
+  if (!host) return;
+  const dir = `/home/cw/quadlet-check-${randomBytes(3).toString('hex')}`;
+  afterAll(() => rmSync(join(host.root, dir), { recursive: true, force: true }));
+
+  it.each(readdirSync(casesDir))('%s generates the services we expect', async (name) => {
+    const caseDir = join(casesDir, name);
+    const spec = JSON.parse(readFileSync(join(caseDir, 'spec.json'), 'utf8')) as WorkspaceUnitSpec;
+    const unitDir = join(dir, name);
+    const local = join(host.root, unitDir);
+    mkdirSync(local, { recursive: true });
+    const unit = `claude-web-user-${spec.userId}`;
+    writeFileSync(
+      join(local, `${unit}.container`),
+      readFileSync(join(caseDir, 'expected.container')),
+    );
+    writeFileSync(
+      join(local, `${unit}-data.volume`),
+      readFileSync(join(caseDir, 'expected.volume')),
+    );
+    for (const path of [
+      join(host.root, dir),
+      local,
+      ...readdirSync(local).map((f) => join(local, f)),
+    ]) {
+      chownSync(path, 1000, 1000);
+    }
+
+    const { stdout, stderr } = await host.user([
+      'env',
+      `QUADLET_UNIT_DIRS=${unitDir}`,
+      '/usr/libexec/podman/quadlet',
+      '-dryrun',
+      '-user',
+    ]);
+    expect(stderr).not.toMatch(/unsupported key|error/i);
+    const services = splitDryRun(stdout);
+    const container = services.get(`${unit}.service`) ?? '';
+    const execStart = container.match(/^ExecStart=(.*)$/m)?.[1] ?? '';
+    for (const flag of expectedRunFlags(spec)) expect(execStart).toContain(flag);
+    if (spec.pidsLimit === undefined) expect(execStart).not.toContain('--pids-limit');
+    if (spec.memoryBytes === undefined) expect(execStart).not.toContain('--memory');
+    expect(container).toMatch(/^Requires=.*claude-web-user-.*-data-volume\.service/m);
+    expect(container).toMatch(/^Restart=on-failure$/m);
+    expect(container).toMatch(/^SuccessExitStatus=143$/m);
+    expect(container).toMatch(/^WantedBy=default\.target$/m);
+    const volume = services.get(`${unit}-data-volume.service`) ?? '';
+    expect(volume).toMatch(/podman volume create --ignore .*claude-web-user-.*-data/);
+  });
+});
