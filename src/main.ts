@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommand, usage } from './cli/arguments.js';
-import { systemClock } from './clock/clock.js';
+import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
+import { createContainersCommands } from './cli/containers.js';
+import { createOutput } from './cli/output.js';
+import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { createDb } from './db/create-db.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
 import { isAppError } from './errors/app-error.js';
 import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
-import { createLogger } from './log/logger.js';
+import { createLogger, type Logger } from './log/logger.js';
 import { createPodmanClient } from './podman/client.js';
+import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
+import { createSystemctl } from './workspaces/systemctl.js';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
 export async function main(argv: string[]): Promise<number> {
@@ -23,8 +27,52 @@ export async function main(argv: string[]): Promise<number> {
     homeDir: homedir(),
     envFile: join(process.cwd(), '.env'),
   });
-  await serve(config);
+  if (command.name === 'serve') await serve(config);
+  else await runContainersCommand(command, config);
   return 0;
+}
+
+async function openWorkspaces(config: Config, clock: Clock) {
+  const podman = createPodmanClient({ socketPath: config.podman.socketPath });
+  const driver = await createWorkspaceDriver({
+    kind: config.workspace.driver,
+    podman,
+    clock,
+    systemctl: createSystemctl(),
+    settings: workspaceSettings(config.workspace),
+    quadletDir: config.workspace.quadletDir,
+  });
+  return { podman, driver };
+}
+
+type ContainersCommands = ReturnType<typeof createContainersCommands>;
+const containerCommands: Partial<
+  Record<
+    CommandName,
+    (c: ContainersCommands, a: Record<string, string>, json: boolean) => Promise<void>
+  >
+> = {
+  'containers ls': (c, _a, json) => c.ls(json),
+  'containers start': (c, a, json) => c.start(a.user ?? '', json),
+  'containers stop': (c, a, json) => c.stop(a.user ?? '', json),
+  'containers rm': (c, a, json) => c.rm(a.user ?? '', json),
+};
+
+async function runContainersCommand(
+  command: Exclude<Command, { name: 'help' | 'version' }>,
+  config: Config,
+) {
+  const { podman, driver } = await openWorkspaces(config, systemClock);
+  const out = createOutput((text) => process.stdout.write(text));
+  try {
+    await containerCommands[command.name]?.(
+      createContainersCommands({ driver, out }),
+      command.args,
+      command.json,
+    );
+  } finally {
+    await podman.close();
+  }
 }
 
 async function serve(config: Config): Promise<void> {
@@ -32,15 +80,12 @@ async function serve(config: Config): Promise<void> {
   const clock = systemClock;
   const database = await createDb(config.database);
   log.info({ database: database.kind }, 'database ready');
-
   const detached = await createSessionsRepository(database).detachAll();
   log.info({ detached }, 'sessions from the previous run marked detached');
 
-  const podman = createPodmanClient({ socketPath: config.podman.socketPath });
-  await podman.version().then(
-    (v) => log.info({ socket: podman.socketPath, podman: v.Version }, 'podman reachable'),
-    (error: unknown) => log.warn({ err: error }, 'podman not reachable yet; /readyz reports it'),
-  );
+  const { podman, driver } = await openWorkspaces(config, clock);
+  log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
+  await reportWorkspaces(driver, log);
 
   const app = createApp({
     clock,
@@ -53,8 +98,36 @@ async function serve(config: Config): Promise<void> {
   });
   const server = await startServer(app, config.listen);
   log.info({ address: server.address }, 'listening');
+  await signalled(log);
+  await server.close();
+  await Promise.allSettled([podman.close(), database.close()]);
+}
 
-  await new Promise<void>((resolve) => {
+/** Workspaces outlive the server: after a restart or a crash, they are found again here. */
+async function reportWorkspaces(
+  driver: Awaited<ReturnType<typeof openWorkspaces>>['driver'],
+  log: Logger,
+) {
+  try {
+    for (const w of await driver.list()) {
+      log.info(
+        {
+          user: w.userId,
+          container: w.container,
+          state: w.state,
+          containerId: w.containerId,
+          startedAt: w.startedAt,
+        },
+        'workspace found',
+      );
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'workspaces could not be listed yet; /readyz reports Podman');
+  }
+}
+
+function signalled(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'shutting down; workspaces keep running');
       resolve();
@@ -62,8 +135,6 @@ async function serve(config: Config): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
-  await server.close();
-  await Promise.allSettled([podman.close(), database.close()]);
 }
 
 function version(): string {

@@ -1,14 +1,36 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../errors/app-error.js';
 
-export type Command = { name: 'serve' } | { name: 'help' } | { name: 'version' };
+/** Every command: its words, its positional arguments, and one line of help. */
+const commands = {
+  serve: { args: [], help: 'Run the server (the default)' },
+  'containers ls': { args: [], help: 'List every workspace container and its state' },
+  'containers start': {
+    args: ['user'],
+    help: 'Create or start a user’s workspace; wait until it runs',
+  },
+  'containers stop': { args: ['user'], help: 'Stop a user’s workspace gracefully' },
+  'containers rm': {
+    args: ['user'],
+    help: 'Stop and remove a user’s workspace (the volume is kept)',
+  },
+} as const satisfies Record<string, { args: readonly string[]; help: string }>;
 
-export const usage = `Usage: claude-web [command]
+export type CommandName = keyof typeof commands;
+export type Command =
+  | { name: 'help' }
+  | { name: 'version' }
+  | { name: CommandName; args: Record<string, string>; json: boolean };
+
+export const usage = `Usage: claude-web [command] [--json]
 
 Commands:
-  serve        Run the server (the default)
+${Object.entries(commands)
+  .map(([name, c]) => `  ${[name, ...c.args.map((a) => `<${a}>`)].join(' ').padEnd(26)}${c.help}`)
+  .join('\n')}
 
 Options:
+  --json         Print results as JSON, for scripts
   -h, --help     Show this help
   -v, --version  Show the version
 
@@ -28,10 +50,17 @@ export function parseCommand(argv: string[]): Command {
   }
   if (parsed.values.help) return { name: 'help' };
   if (parsed.values.version) return { name: 'version' };
-  const [command = 'serve', ...rest] = parsed.positionals;
-  if (command !== 'serve') throw usageError(`unknown command ${JSON.stringify(command)}`);
-  if (rest.length > 0) throw usageError(`unexpected argument ${JSON.stringify(rest[0])}`);
-  return { name: 'serve' };
+  const words = parsed.positionals.length > 0 ? parsed.positionals : ['serve'];
+  const name = ([words.slice(0, 2).join(' '), words[0]] as string[]).find((n) => n in commands);
+  if (!name) throw usageError(`unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}`);
+  const spec = commands[name as CommandName];
+  const given = words.slice(name.split(' ').length);
+  if (given.length < spec.args.length)
+    throw usageError(`${name} needs <${spec.args[given.length]}>`);
+  if (given.length > spec.args.length)
+    throw usageError(`unexpected argument ${JSON.stringify(given[spec.args.length])}`);
+  const args = Object.fromEntries(spec.args.map((a, i) => [a, given[i] as string]));
+  return { name: name as CommandName, args, json: parsed.values.json ?? false };
 }
 
 function parse(argv: string[]) {
@@ -41,6 +70,7 @@ function parse(argv: string[]) {
     options: {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      json: { type: 'boolean' },
     },
   });
 }

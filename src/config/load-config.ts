@@ -15,6 +15,9 @@ export interface Config {
   dataDir: string;
   listen: { host: string; port: number };
   workspace: {
+    driver: Values['WORKSPACE_DRIVER'];
+    quadletDir: string;
+    stopTimeoutSeconds: number;
     image: string;
     /** Absent where the operator chose `none`. */
     limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
@@ -64,6 +67,9 @@ function toConfig(v: Values): Config {
     dataDir: v.DATA_DIR,
     listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
     workspace: {
+      driver: v.WORKSPACE_DRIVER,
+      quadletDir: v.QUADLET_DIR,
+      stopTimeoutSeconds: v.CONTAINER_STOP_TIMEOUT,
       image: v.WORKSPACE_IMAGE,
       limits: {
         memoryBytes: v.CONTAINER_MEMORY,

@@ -121,6 +121,29 @@ export const variables = {
       .trim()
       .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i),
   }),
+  WORKSPACE_DRIVER: variable({
+    description:
+      'How workspaces are run: `quadlet` (systemd user units), `libpod` (the Podman API alone), or `auto` (quadlet when a systemd user manager answers).',
+    defaultText: 'auto',
+    default: () => 'auto',
+    allowed: 'one of auto, quadlet, libpod',
+    schema: z.enum(['auto', 'quadlet', 'libpod']),
+  }),
+  QUADLET_DIR: variable({
+    description: 'Where the quadlet driver writes workspace units.',
+    defaultText: '`$XDG_CONFIG_HOME/containers/systemd` (`~/.config/containers/systemd`)',
+    default: ({ env, homeDir }) =>
+      join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'containers', 'systemd'),
+    allowed: 'an absolute path',
+    schema: absolutePath,
+  }),
+  CONTAINER_STOP_TIMEOUT: variable({
+    description: 'Seconds a stopping workspace gets between SIGTERM and SIGKILL.',
+    defaultText: '10',
+    default: () => '10',
+    allowed: 'a whole number of seconds from 0 to 600',
+    schema: integer.pipe(z.number().max(600)),
+  }),
   CONTAINER_MEMORY: variable({
     description: 'Memory limit of each workspace container (`k`, `m`, `g` suffixes), or `none`.',
     defaultText: '4g',

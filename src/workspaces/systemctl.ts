@@ -4,22 +4,24 @@ import { AppError } from '../errors/app-error.js';
 /** Runs `systemctl --user ARGS…` for the account claude-web runs as; resolves its stdout. */
 export type Systemctl = (args: string[]) => Promise<string>;
 
-export function systemctlFailed(args: string[], exitCode: unknown, stderr: string): AppError {
+export function systemctlFailed(
+  args: string[],
+  exitCode: unknown,
+  stderr: string,
+  stdout = '',
+): AppError {
   const command = `systemctl --user ${args.join(' ')}`;
-  return new AppError(
-    'systemd.command_failed',
-    `${command} failed (${exitCode}): ${stderr.trim() || 'no message'}`,
-    {
-      details: { args, exitCode, stderr },
-    },
-  );
+  const message = stderr.trim() || stdout.trim() || 'no message';
+  return new AppError('systemd.command_failed', `${command} failed (${exitCode}): ${message}`, {
+    details: { args, exitCode, stderr, stdout },
+  });
 }
 
 export function createSystemctl(): Systemctl {
   return (args) =>
     new Promise((resolve, reject) => {
       execFile('systemctl', ['--user', ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (error) reject(systemctlFailed(args, error.code, stderr));
+        if (error) reject(systemctlFailed(args, error.code, stderr, stdout));
         else resolve(stdout);
       });
     });

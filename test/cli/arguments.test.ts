@@ -1,22 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/arguments.js';
 
-const parsed: [argv: string[], command: string][] = [
-  [[], 'serve'],
-  [['serve'], 'serve'],
-  [['--help'], 'help'],
-  [['-h'], 'help'],
-  [['serve', '--help'], 'help'],
-  [['--version'], 'version'],
-  [['-v'], 'version'],
+const parsed: [argv: string[], command: object][] = [
+  [[], { name: 'serve', args: {}, json: false }],
+  [['serve'], { name: 'serve', args: {}, json: false }],
+  [['--help'], { name: 'help' }],
+  [['-h'], { name: 'help' }],
+  [['serve', '--help'], { name: 'help' }],
+  [['--version'], { name: 'version' }],
+  [['-v'], { name: 'version' }],
+  [['containers', 'ls'], { name: 'containers ls', args: {}, json: false }],
+  [['containers', 'ls', '--json'], { name: 'containers ls', args: {}, json: true }],
+  [['containers', 'start', '7'], { name: 'containers start', args: { user: '7' }, json: false }],
+  [['--json', 'containers', 'rm', '7'], { name: 'containers rm', args: { user: '7' }, json: true }],
+  [
+    ['containers', 'stop', 'alice'],
+    { name: 'containers stop', args: { user: 'alice' }, json: false },
+  ],
 ];
 
 describe.each(parsed)('claude-web %j', (argv, command) => {
-  it(`runs ${command}`, () => expect(parseCommand(argv)).toEqual({ name: command }));
+  it(`parses as ${JSON.stringify(command)}`, () => expect(parseCommand(argv)).toEqual(command));
 });
 
 const refused: [argv: string[], message: RegExp][] = [
   [['frobnicate'], /^unknown command "frobnicate"\n\nUsage: claude-web/],
+  [['containers'], /^unknown command "containers"/],
+  [['containers', 'explode'], /^unknown command "containers explode"/],
+  [['containers', 'start'], /^containers start needs <user>/],
+  [['containers', 'rm', '1', '2'], /^unexpected argument "2"/],
   [['serve', 'extra'], /^unexpected argument "extra"/],
   [['--port=80'], /Unknown option '--port'/],
 ];
@@ -25,4 +37,10 @@ describe.each(refused)('claude-web %j', (argv, message) => {
   it('is a usage error', () => {
     expect(() => parseCommand(argv)).toThrow(message);
   });
+});
+
+it('lists every command in the help', () => {
+  expect(() => parseCommand(['bad'])).toThrow(
+    /serve[\s\S]*containers ls[\s\S]*containers start <user>[\s\S]*containers stop <user>[\s\S]*containers rm <user>/,
+  );
 });

@@ -19,6 +19,9 @@ describe('defaults', () => {
       dataDir: '/home/op/.local/share/claude-web',
       listen: { host: '127.0.0.1', port: 3000 },
       workspace: {
+        driver: 'auto',
+        quadletDir: '/home/op/.config/containers/systemd',
+        stopTimeoutSeconds: 10,
         image: 'localhost/claude-web-workspace:latest',
         limits: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 2048 },
       },
@@ -27,9 +30,14 @@ describe('defaults', () => {
   });
 
   it('follows the XDG directories of the account', () => {
-    const config = load({ XDG_RUNTIME_DIR: '/run/user/42', XDG_DATA_HOME: '/data' });
+    const config = load({
+      XDG_RUNTIME_DIR: '/run/user/42',
+      XDG_DATA_HOME: '/data',
+      XDG_CONFIG_HOME: '/cfg',
+    });
     expect(config.podman.socketPath).toBe('/run/user/42/podman/podman.sock');
     expect(config.dataDir).toBe('/data/claude-web');
+    expect(config.workspace.quadletDir).toBe('/cfg/containers/systemd');
   });
 
   it('treats an empty value as unset', () => {
@@ -72,6 +80,11 @@ const accepted: Case[] = [
     (c) => c.workspace.image,
     'registry.example.com/team/ws:1.2',
   ],
+  ['WORKSPACE_DRIVER', 'quadlet', (c) => c.workspace.driver, 'quadlet'],
+  ['WORKSPACE_DRIVER', 'libpod', (c) => c.workspace.driver, 'libpod'],
+  ['QUADLET_DIR', '/srv/units', (c) => c.workspace.quadletDir, '/srv/units'],
+  ['CONTAINER_STOP_TIMEOUT', '0', (c) => c.workspace.stopTimeoutSeconds, 0],
+  ['CONTAINER_STOP_TIMEOUT', '30', (c) => c.workspace.stopTimeoutSeconds, 30],
   ['CONTAINER_MEMORY', '512m', (c) => c.workspace.limits.memoryBytes, 512 * 1024 ** 2],
   ['CONTAINER_MEMORY', '8G', (c) => c.workspace.limits.memoryBytes, 8 * 1024 ** 3],
   ['CONTAINER_MEMORY', '1073741824', (c) => c.workspace.limits.memoryBytes, 1024 ** 3],
@@ -111,6 +124,10 @@ const refused: [variable: string, value: string][] = [
   ['LISTEN_PORT', '80.5'],
   ['LISTEN_PORT', 'http'],
   ['WORKSPACE_IMAGE', 'bad image name'],
+  ['WORKSPACE_DRIVER', 'docker'],
+  ['QUADLET_DIR', '~/.config/containers/systemd'],
+  ['CONTAINER_STOP_TIMEOUT', '601'],
+  ['CONTAINER_STOP_TIMEOUT', '-1'],
   ['CONTAINER_MEMORY', '1k'],
   ['CONTAINER_MEMORY', 'lots'],
   ['CONTAINER_CPUS', '0'],

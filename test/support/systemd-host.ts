@@ -32,8 +32,8 @@ function createHost(): SystemdHost {
       try {
         return (await user(['systemctl', '--user', ...args])).stdout;
       } catch (error) {
-        const e = error as { code?: unknown; stderr?: string };
-        throw systemctlFailed(args, e.code, e.stderr ?? String(error));
+        const e = error as { code?: unknown; stderr?: string; stdout?: string };
+        throw systemctlFailed(args, e.code, e.stderr ?? String(error), e.stdout);
       }
     },
     podmanSocket: () => {

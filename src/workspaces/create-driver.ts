@@ -1,0 +1,55 @@
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/load-config.js';
+import type { PodmanClient } from '../podman/client.js';
+import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
+import { createLibpodDriver } from './libpod-driver.js';
+import { createQuadletDriver } from './quadlet-driver.js';
+import { serializePerUser } from './serialized.js';
+import type { Systemctl } from './systemctl.js';
+
+/** The user of the image built from the Containerfile: whose home the volume becomes. */
+export const IMAGE_USER = { home: '/home/developer', uid: 1000, gid: 1000 };
+
+export function workspaceSettings(workspace: Config['workspace']): WorkspaceSettings {
+  return {
+    image: workspace.image,
+    stopTimeoutSeconds: workspace.stopTimeoutSeconds,
+    ...workspace.limits,
+    ...IMAGE_USER,
+  };
+}
+
+export interface CreateDriverDeps {
+  kind: Config['workspace']['driver'];
+  podman: PodmanClient;
+  clock: Clock;
+  systemctl: Systemctl;
+  settings: WorkspaceSettings;
+  quadletDir: string;
+}
+
+/** States in which a user systemd manager runs units; `offline` means there is none. */
+const SERVING = new Set(['initializing', 'starting', 'running', 'degraded']);
+
+export async function userSystemdReachable(systemctl: Systemctl): Promise<boolean> {
+  const state = await systemctl(['is-system-running']).catch(
+    (error: { details?: { stdout?: unknown } }) => String(error.details?.stdout ?? ''),
+  );
+  return SERVING.has(state.trim());
+}
+
+/** The one place that chooses a workspace driver. */
+export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<WorkspaceDriver> {
+  const kind =
+    deps.kind === 'auto'
+      ? (await userSystemdReachable(deps.systemctl))
+        ? 'quadlet'
+        : 'libpod'
+      : deps.kind;
+  switch (kind) {
+    case 'quadlet':
+      return serializePerUser(createQuadletDriver({ ...deps, unitDir: deps.quadletDir }));
+    case 'libpod':
+      return serializePerUser(createLibpodDriver(deps));
+  }
+}
