@@ -20,6 +20,8 @@ export interface SystemdHost {
   systemctl: Systemctl;
   /** The user's Podman API socket, reached from this machine through the host's root. */
   podmanSocket(): string;
+  /** Powers the host off and boots it again; resolves when its user manager runs. */
+  reboot(): Promise<void>;
 }
 
 function createHost(): SystemdHost {
@@ -35,6 +37,10 @@ function createHost(): SystemdHost {
         const e = error as { code?: unknown; stderr?: string; stdout?: string };
         throw systemctlFailed(args, e.code, e.stderr ?? String(error), e.stdout);
       }
+    },
+    async reboot() {
+      await run('bash', [script, 'poweroff']);
+      await run('bash', [script, 'boot']);
     },
     podmanSocket: () => {
       const leader = readFileSync(join(stateDir, 'leader'), 'utf8').trim();
