@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
 import { createContainersCommands } from './cli/containers.js';
 import { createOutput } from './cli/output.js';
@@ -14,6 +15,7 @@ import { startServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createPodmanClient } from './podman/client.js';
 import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
+import { createImageBuilder } from './workspaces/image-builder.js';
 import { createSystemctl } from './workspaces/systemctl.js';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
@@ -32,9 +34,20 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function openWorkspaces(config: Config, clock: Clock) {
+/** The image a missing workspace image is built from: the project's own Containerfile. */
+const containerfile = fileURLToPath(new URL('../Containerfile', import.meta.url));
+
+async function openWorkspaces(config: Config, clock: Clock, log: Logger) {
   const podman = createPodmanClient({ socketPath: config.podman.socketPath });
+  const { baseImage } = config.workspace;
+  const images = createImageBuilder({
+    podman,
+    log,
+    containerfile,
+    buildArgs: baseImage ? { BASE_IMAGE: baseImage } : {},
+  });
   const driver = await createWorkspaceDriver({
+    images,
     kind: config.workspace.driver,
     podman,
     clock,
@@ -62,7 +75,8 @@ async function runContainersCommand(
   command: Exclude<Command, { name: 'help' | 'version' }>,
   config: Config,
 ) {
-  const { podman, driver } = await openWorkspaces(config, systemClock);
+  const log = createLogger({ level: config.logLevel, stream: 'stderr' });
+  const { podman, driver } = await openWorkspaces(config, systemClock, log);
   const out = createOutput((text) => process.stdout.write(text));
   try {
     await containerCommands[command.name]?.(
@@ -83,7 +97,7 @@ async function serve(config: Config): Promise<void> {
   const detached = await createSessionsRepository(database).detachAll();
   log.info({ detached }, 'sessions from the previous run marked detached');
 
-  const { podman, driver } = await openWorkspaces(config, clock);
+  const { podman, driver } = await openWorkspaces(config, clock, log);
   log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
   await reportWorkspaces(driver, log);
 

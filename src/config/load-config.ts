@@ -19,6 +19,7 @@ export interface Config {
     quadletDir: string;
     stopTimeoutSeconds: number;
     image: string;
+    baseImage?: string;
     /** Absent where the operator chose `none`. */
     limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   };
@@ -71,6 +72,7 @@ function toConfig(v: Values): Config {
       quadletDir: v.QUADLET_DIR,
       stopTimeoutSeconds: v.CONTAINER_STOP_TIMEOUT,
       image: v.WORKSPACE_IMAGE,
+      baseImage: v.WORKSPACE_BASE_IMAGE,
       limits: {
         memoryBytes: v.CONTAINER_MEMORY,
         cpus: v.CONTAINER_CPUS,

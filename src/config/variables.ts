@@ -121,6 +121,17 @@ export const variables = {
       .trim()
       .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i),
   }),
+  WORKSPACE_BASE_IMAGE: variable({
+    description:
+      "Base image for building `WORKSPACE_IMAGE` when it is missing (the Containerfile's `BASE_IMAGE`). Unset: the Containerfile's default, a Debian image from a registry.",
+    defaultText: '(unset)',
+    default: () => undefined,
+    allowed: 'an image reference',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/i),
+  }),
   WORKSPACE_DRIVER: variable({
     description:
       'How workspaces are run: `quadlet` (systemd user units), `libpod` (the Podman API alone), or `auto` (quadlet when a systemd user manager answers).',

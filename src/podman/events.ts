@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline';
 import { encodeFilters, type Filters } from './filters.js';
+import { jsonLines } from './json-lines.js';
 import type { Transport } from './transport.js';
 import type { PodmanEvent } from './types.js';
 
@@ -29,20 +29,5 @@ export async function followEvents(
     },
     signal: options.signal,
   });
-  const signal = options.signal;
-  return {
-    async *[Symbol.asyncIterator]() {
-      const lines = createInterface({ input: body, crlfDelay: Number.POSITIVE_INFINITY });
-      try {
-        for await (const line of lines) {
-          if (line.trim() !== '') yield JSON.parse(line) as PodmanEvent;
-        }
-      } catch (error) {
-        if (!signal?.aborted) throw error;
-      } finally {
-        lines.close();
-        body.destroy();
-      }
-    },
-  };
+  return { [Symbol.asyncIterator]: () => jsonLines<PodmanEvent>(body, options.signal) };
 }

@@ -9,6 +9,8 @@ export interface CallOptions {
   path: string;
   query?: Query;
   body?: unknown;
+  /** A body sent as it is (e.g. a tar archive), instead of `body` as JSON. */
+  raw?: { contentType: string; data: Buffer };
   signal?: AbortSignal;
   /** Statuses that are answers rather than errors (e.g. 304 "already started"). */
   accept?: number[];
@@ -75,12 +77,13 @@ export function createTransport({ socketPath }: { socketPath: string }): Transpo
 }
 
 function requestOptions(o: CallOptions): Dispatcher.RequestOptions {
-  const hasBody = o.body !== undefined;
+  const json = o.body === undefined ? undefined : JSON.stringify(o.body);
+  const contentType = o.raw?.contentType ?? (json === undefined ? undefined : 'application/json');
   return {
     method: o.method ?? 'GET',
     path: `${API_PREFIX}${o.path}${queryString(o.query)}`,
-    headers: hasBody ? { 'content-type': 'application/json' } : {},
-    body: hasBody ? JSON.stringify(o.body) : undefined,
+    headers: contentType ? { 'content-type': contentType } : {},
+    body: o.raw?.data ?? json,
     signal: o.signal,
   };
 }

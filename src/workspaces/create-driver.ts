@@ -2,10 +2,12 @@ import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/load-config.js';
 import type { PodmanClient } from '../podman/client.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
+import type { ImageBuilder } from './image-builder.js';
 import { createLibpodDriver } from './libpod-driver.js';
 import { createQuadletDriver } from './quadlet-driver.js';
 import { serializePerUser } from './serialized.js';
 import type { Systemctl } from './systemctl.js';
+import { ensureImageFirst } from './with-image.js';
 
 /** The user of the image built from the Containerfile: whose home the volume becomes. */
 export const IMAGE_USER = { home: '/home/developer', uid: 1000, gid: 1000 };
@@ -26,6 +28,7 @@ export interface CreateDriverDeps {
   systemctl: Systemctl;
   settings: WorkspaceSettings;
   quadletDir: string;
+  images: ImageBuilder;
 }
 
 /** States in which a user systemd manager runs units; `offline` means there is none. */
@@ -46,10 +49,9 @@ export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<Wor
         ? 'quadlet'
         : 'libpod'
       : deps.kind;
-  switch (kind) {
-    case 'quadlet':
-      return serializePerUser(createQuadletDriver({ ...deps, unitDir: deps.quadletDir }));
-    case 'libpod':
-      return serializePerUser(createLibpodDriver(deps));
-  }
+  const driver =
+    kind === 'quadlet'
+      ? createQuadletDriver({ ...deps, unitDir: deps.quadletDir })
+      : createLibpodDriver(deps);
+  return ensureImageFirst(serializePerUser(driver), deps.images, deps.settings.image);
 }

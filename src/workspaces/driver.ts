@@ -16,6 +16,11 @@ export interface WorkspaceStatus {
   crashed: boolean;
 }
 
+export interface EnsureOptions {
+  /** Lines describing slow steps (building the image) while the person waits. */
+  onProgress?: (line: string) => void;
+}
+
 /** How every workspace container is made: image, limits and the image user's home. */
 export type WorkspaceSettings = Omit<WorkspaceUnitSpec, 'userId'>;
 
@@ -27,7 +32,7 @@ export type WorkspaceSettings = Omit<WorkspaceUnitSpec, 'userId'>;
 export interface WorkspaceDriver {
   readonly kind: 'quadlet' | 'libpod';
   /** Creates what is missing, starts what is stopped; resolves once a process can be exec'd. */
-  ensure(userId: string): Promise<WorkspaceStatus>;
+  ensure(userId: string, options?: EnsureOptions): Promise<WorkspaceStatus>;
   /** Stops the container gracefully (its StopTimeout); a no-op when not running. */
   stop(userId: string): Promise<void>;
   /** Stops and removes the container; keeps the volume. A no-op when there is none. */

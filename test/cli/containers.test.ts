@@ -43,6 +43,43 @@ describe.skipIf(!podman)('claude-web containers (libpod driver, real Podman)', (
     expect(await podman.volumes.exists(workspaceNames(user).volume)).toBe(true);
   });
 
+  it('builds a missing workspace image on first start, showing progress on stderr', async () => {
+    const image = `localhost/claude-web-workspace:cli-${user}`;
+    const other = `${user}img`;
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [bin, 'containers', 'start', other],
+        {
+          env: {
+            ...env,
+            WORKSPACE_IMAGE: image,
+            WORKSPACE_BASE_IMAGE: 'localhost/claude-web-base:bookworm',
+          },
+          encoding: 'utf8',
+        },
+      );
+      expect(stdout).toBe(`claude-web-user-${other}: running\n`);
+      const progress = stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === 'building the workspace image')
+        .map((l) => l.line);
+      expect(progress[0]).toBe(`${image} is missing; building it from Containerfile`);
+      expect(progress.at(-1)).toBe(`${image} is ready`);
+      expect((await podman.containers.inspect(workspaceNames(other).container)).ImageName).toBe(
+        image,
+      );
+    } finally {
+      await podman.containers
+        .remove(workspaceNames(other).container, { force: true })
+        .catch(() => {});
+      await podman.volumes.remove(workspaceNames(other).volume, { force: true }).catch(() => {});
+      await podman.images.remove(image).catch(() => {});
+    }
+  });
+
   it('refuses an unsafe user id with a clear message and exit code 1', async () => {
     const error = await cli('containers', 'start', '../etc').catch((e) => e);
     expect(error.code).toBe(1);
