@@ -19,9 +19,10 @@ function counting(client: PodmanClient) {
   let builds = 0;
   const images = {
     ...client.images,
-    build: (o: Parameters<PodmanClient['images']['build']>[0]) => (
-      builds++, client.images.build(o)
-    ),
+    build: (o: Parameters<PodmanClient['images']['build']>[0]) => {
+      builds++;
+      return client.images.build(o);
+    },
   };
   return { podman: { ...client, images }, builds: () => builds };
 }
