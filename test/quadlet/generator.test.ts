@@ -85,3 +85,46 @@ describe.skipIf(!host)('golden quadlet cases through Podman’s own generator', 
     expect(volume).toMatch(/podman volume create --ignore .*claude-web-user-.*-data/);
   });
 });
+
+describe.skipIf(!host)('the production PostgreSQL quadlets through Podman’s own generator', () => {
+  if (!host) return;
+  const dir = `/home/cw/quadlet-postgres-${randomBytes(3).toString('hex')}`;
+  afterAll(() => rmSync(join(host.root, dir), { recursive: true, force: true }));
+
+  it('generates a service running the database with its secret, volume, port and health check', async () => {
+    const local = join(host.root, dir);
+    mkdirSync(local, { recursive: true });
+    for (const file of ['claude-web-postgres.container', 'claude-web-postgres.volume']) {
+      writeFileSync(
+        join(local, file),
+        readFileSync(join(import.meta.dirname, '..', '..', 'quadlets', file)),
+      );
+    }
+    const { stdout, stderr } = await host.user([
+      'env',
+      `QUADLET_UNIT_DIRS=${dir}`,
+      '/usr/libexec/podman/quadlet',
+      '-dryrun',
+      '-user',
+    ]);
+    expect(stderr).not.toMatch(/unsupported key|error/i);
+    const services = splitDryRun(stdout);
+    const execStart =
+      services.get('claude-web-postgres.service')?.match(/^ExecStart=(.*)$/m)?.[1] ?? '';
+    for (const flag of [
+      '--name claude-web-postgres',
+      '-v claude-web-postgres-data:/var/lib/postgresql/data',
+      '--secret claude-web-postgres-password,type=env,target=POSTGRES_PASSWORD',
+      '--publish 127.0.0.1:5432:5432',
+      '--env POSTGRES_DB=claude_web',
+      '--health-cmd',
+      '--sdnotify=healthy',
+      'docker.io/library/postgres:17',
+    ]) {
+      expect(execStart).toContain(flag);
+    }
+    expect(services.get('claude-web-postgres-volume.service')).toMatch(
+      /podman volume create --ignore claude-web-postgres-data/,
+    );
+  });
+});
