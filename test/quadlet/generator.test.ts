@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
-import { systemdHost } from '../support/systemd-host.js';
+import { HOST_USER, type SystemdHost, systemdHost } from '../support/systemd-host.js';
 
 const host = await systemdHost();
 const casesDir = join(import.meta.dirname, 'cases');
@@ -27,6 +27,36 @@ function expectedRunFlags(s: WorkspaceUnitSpec): string[] {
   ];
 }
 
+/**
+ * Runs Podman's own generator as the host's user over `files` (name → unit text) and
+ * returns the units it generates by name; fails on any complaint about a key.
+ */
+async function generate(
+  h: SystemdHost,
+  files: Record<string, Buffer>,
+): Promise<Map<string, string>> {
+  const dir = `${HOST_USER.home}/quadlet-check-${randomBytes(4).toString('hex')}`;
+  const local = join(h.root, dir);
+  mkdirSync(local);
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(local, name), text);
+    for (const path of [local, ...readdirSync(local).map((f) => join(local, f))]) {
+      chownSync(path, HOST_USER.uid, HOST_USER.uid);
+    }
+    const { stdout, stderr } = await h.user([
+      'env',
+      `QUADLET_UNIT_DIRS=${dir}`,
+      '/usr/libexec/podman/quadlet',
+      '-dryrun',
+      '-user',
+    ]);
+    expect(stderr).not.toMatch(/unsupported key|error/i);
+    return splitDryRun(stdout);
+  } finally {
+    rmSync(local, { recursive: true, force: true });
+  }
+}
+
 /** `quadlet -dryrun` prints each generated unit after a `---name---` line. */
 function splitDryRun(output: string): Map<string, string> {
   const parts = output.split(/^---(.+)---$/m);
@@ -37,41 +67,14 @@ function splitDryRun(output: string): Map<string, string> {
 
 describe.skipIf(!host)('golden quadlet cases through Podman’s own generator', () => {
   if (!host) return;
-  const dir = `/home/cw/quadlet-check-${randomBytes(3).toString('hex')}`;
-  afterAll(() => rmSync(join(host.root, dir), { recursive: true, force: true }));
-
   it.each(readdirSync(casesDir))('%s generates the services we expect', async (name) => {
     const caseDir = join(casesDir, name);
     const spec = JSON.parse(readFileSync(join(caseDir, 'spec.json'), 'utf8')) as WorkspaceUnitSpec;
-    const unitDir = join(dir, name);
-    const local = join(host.root, unitDir);
-    mkdirSync(local, { recursive: true });
     const unit = `claude-web-user-${spec.userId}`;
-    writeFileSync(
-      join(local, `${unit}.container`),
-      readFileSync(join(caseDir, 'expected.container')),
-    );
-    writeFileSync(
-      join(local, `${unit}-data.volume`),
-      readFileSync(join(caseDir, 'expected.volume')),
-    );
-    for (const path of [
-      join(host.root, dir),
-      local,
-      ...readdirSync(local).map((f) => join(local, f)),
-    ]) {
-      chownSync(path, 1000, 1000);
-    }
-
-    const { stdout, stderr } = await host.user([
-      'env',
-      `QUADLET_UNIT_DIRS=${unitDir}`,
-      '/usr/libexec/podman/quadlet',
-      '-dryrun',
-      '-user',
-    ]);
-    expect(stderr).not.toMatch(/unsupported key|error/i);
-    const services = splitDryRun(stdout);
+    const services = await generate(host, {
+      [`${unit}.container`]: readFileSync(join(caseDir, 'expected.container')),
+      [`${unit}-data.volume`]: readFileSync(join(caseDir, 'expected.volume')),
+    });
     const container = services.get(`${unit}.service`) ?? '';
     const execStart = container.match(/^ExecStart=(.*)$/m)?.[1] ?? '';
     for (const flag of expectedRunFlags(spec)) expect(execStart).toContain(flag);
@@ -88,27 +91,14 @@ describe.skipIf(!host)('golden quadlet cases through Podman’s own generator', 
 
 describe.skipIf(!host)('the production PostgreSQL quadlets through Podman’s own generator', () => {
   if (!host) return;
-  const dir = `/home/cw/quadlet-postgres-${randomBytes(3).toString('hex')}`;
-  afterAll(() => rmSync(join(host.root, dir), { recursive: true, force: true }));
-
   it('generates a service running the database with its secret, volume, port and health check', async () => {
-    const local = join(host.root, dir);
-    mkdirSync(local, { recursive: true });
-    for (const file of ['claude-web-postgres.container', 'claude-web-postgres.volume']) {
-      writeFileSync(
-        join(local, file),
-        readFileSync(join(import.meta.dirname, '..', '..', 'quadlets', file)),
-      );
-    }
-    const { stdout, stderr } = await host.user([
-      'env',
-      `QUADLET_UNIT_DIRS=${dir}`,
-      '/usr/libexec/podman/quadlet',
-      '-dryrun',
-      '-user',
-    ]);
-    expect(stderr).not.toMatch(/unsupported key|error/i);
-    const services = splitDryRun(stdout);
+    const quadlets = join(import.meta.dirname, '..', '..', 'quadlets');
+    const services = await generate(host, {
+      'claude-web-postgres.container': readFileSync(
+        join(quadlets, 'claude-web-postgres.container'),
+      ),
+      'claude-web-postgres.volume': readFileSync(join(quadlets, 'claude-web-postgres.volume')),
+    });
     const execStart =
       services.get('claude-web-postgres.service')?.match(/^ExecStart=(.*)$/m)?.[1] ?? '';
     for (const flag of [
