@@ -1,0 +1,124 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock/clock.js';
+import { isAppError } from '../../src/errors/app-error.js';
+import { workspaceNames } from '../../src/quadlet/names.js';
+import { createAttachDriver } from '../../src/terminals/create-attach-driver.js';
+import type { AttachDriver } from '../../src/terminals/terminal.js';
+import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { realPodman, testImage } from '../support/podman.js';
+import { watch } from '../support/screen.js';
+
+const podman = await realPodman();
+/** bash's prompt in the workspace image, whatever escape sequences surround it. */
+const PROMPT = /developer@\w+\S*:\S*~\S*\$ /;
+const kinds: AttachDriver['kind'][] = podman ? ['exec', 'pty'] : [];
+
+describe.each(kinds)('terminal attach contract: %s', (kind) => {
+  if (!podman) return;
+  const userId = `t${randomBytes(3).toString('hex')}term`;
+  const { container, volume } = workspaceNames(userId);
+  const workspaces = createLibpodDriver({
+    podman,
+    clock: systemClock,
+    settings: {
+      image: testImage,
+      stopTimeoutSeconds: 2,
+      home: '/home/developer',
+      uid: 1000,
+      gid: 1000,
+    },
+  });
+  const driver = createAttachDriver({
+    kind,
+    podman,
+    podmanBinary: 'podman',
+    env: { PATH: '/usr/bin:/bin' },
+  });
+  const size = { rows: 24, cols: 80 };
+  const inWorkspace = (script: string) =>
+    podman.exec.run(container, ['sh', '-c', script], { user: 'developer' });
+
+  beforeAll(async () => {
+    await workspaces.ensure(userId);
+  });
+  afterAll(async () => {
+    await workspaces.remove(userId);
+    await podman.volumes.remove(volume, { force: true }).catch(() => {});
+  });
+
+  it('runs what is typed and shows its output', async () => {
+    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const screen = watch(terminal);
+    terminal.write('echo "R=$((6*7))"\r');
+    await screen.waitFor(/R=42/);
+    terminal.close();
+  });
+
+  it('follows a resize', async () => {
+    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const screen = watch(terminal);
+    await screen.waitFor(PROMPT);
+    await terminal.resize({ rows: 30, cols: 117 });
+    // The new size arrives shortly after the request: ask until the program sees it.
+    for (let attempt = 0; ; attempt++) {
+      terminal.write('echo "C=$(tput cols)"\r');
+      const seen = await screen.waitFor(/C=117/, 500).then(
+        () => true,
+        () => false,
+      );
+      if (seen) break;
+      if (attempt === 20)
+        throw new Error(`the program never saw 117 columns: ${screen.text().slice(-300)}`);
+    }
+    terminal.close();
+  });
+
+  it('keeps the session and its programs when it detaches, and redraws them on reattach', async () => {
+    const session = randomUUID();
+    const first = await driver.attach({ container, session, size });
+    const before = watch(first);
+    first.write(`echo "MARK=$((40+2))"; sleep 600 & echo $! > ~/pid-${session}\r`);
+    await before.waitFor(/MARK=42/);
+    await new Promise<void>((resolve) => {
+      first.onExit(resolve);
+      first.close();
+    });
+    expect((await inWorkspace(`tmux has-session -t ${session}`)).exitCode).toBe(0);
+    expect((await inWorkspace(`kill -0 "$(cat ~/pid-${session})"`)).exitCode).toBe(0);
+
+    const again = await driver.attach({ container, session, size });
+    const after = watch(again);
+    await after.waitFor(/MARK=42/);
+    again.close();
+  });
+
+  it('reads nothing while paused, and everything once resumed', async () => {
+    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const screen = watch(terminal);
+    await screen.waitFor(PROMPT);
+    terminal.pause();
+    const atPause = screen.bytes();
+    terminal.write('seq 1 20000 | tail -n 1 | sed "s/^/LAST=/"\r');
+    await new Promise((r) => setTimeout(r, 750));
+    expect(screen.bytes()).toBe(atPause);
+    terminal.resume();
+    await screen.waitFor(/LAST=20000/);
+    terminal.close();
+  });
+
+  it('refuses a session name that is not a session id, before running anything', async () => {
+    const error = await driver.attach({ container, session: 'x; rm -rf ~', size }).catch((e) => e);
+    expect(isAppError(error, 'terminal.invalid_session')).toBe(true);
+  });
+
+  it('ends the terminal when the workspace stops', async () => {
+    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const screen = watch(terminal);
+    await screen.waitFor(PROMPT);
+    const exited = new Promise<void>((resolve) => terminal.onExit(resolve));
+    await workspaces.stop(userId);
+    await exited;
+    await workspaces.ensure(userId);
+  });
+});
