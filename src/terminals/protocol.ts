@@ -1,0 +1,104 @@
+/**
+ * The terminal WebSocket protocol.
+ *
+ * Client → server
+ *   binary frame   terminal input, as bytes (at most MAX_INPUT_BYTES)
+ *   text frame     a JSON control message (at most MAX_CONTROL_BYTES):
+ *                    {"type":"resize","cols":C,"rows":R}   1 ≤ C ≤ 1000, 1 ≤ R ≤ 500, integers
+ *                    {"type":"ping","id":N}                the server answers pong with the same id
+ * Server → client
+ *   binary frame   terminal output, as bytes
+ *   text frame     {"type":"pong","id":N} | {"type":"status","state":S,"detail":D}
+ *                  | {"type":"error","code":C,"message":M}
+ * A bad message gets an error message and is ignored; the connection stays. Close codes
+ * are in CLOSE.
+ */
+export const MAX_INPUT_BYTES = 64 * 1024;
+export const MAX_CONTROL_BYTES = 1024;
+export const LIMITS = { cols: { min: 1, max: 1000 }, rows: { min: 1, max: 500 } };
+
+export const CLOSE = {
+  /** The terminal ended: the workspace stopped or the tmux client exited. */
+  terminalEnded: 4000,
+  unauthorized: 4401,
+  forbidden: 4403,
+  unknownSession: 4404,
+  /** The session is dead: its workspace was removed. */
+  sessionDead: 4410,
+  /** The server is shutting down; reconnect. */
+  goingAway: 1001,
+  tooLarge: 1009,
+} as const;
+
+export type ClientMessage =
+  | { type: 'input'; data: Buffer }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'ping'; id: number };
+
+export type ServerControl =
+  | { type: 'pong'; id: number }
+  | { type: 'status'; state: string; detail?: string }
+  | { type: 'error'; code: string; message: string };
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Parses one frame from the browser; throws ProtocolError, naming what was wrong. */
+export function parseClientFrame(data: Buffer, isBinary: boolean): ClientMessage {
+  if (isBinary) {
+    if (data.length > MAX_INPUT_BYTES)
+      throw new ProtocolError(
+        'protocol.too_large',
+        `input frames are at most ${MAX_INPUT_BYTES} bytes`,
+      );
+    return { type: 'input', data };
+  }
+  if (data.length > MAX_CONTROL_BYTES)
+    throw new ProtocolError(
+      'protocol.too_large',
+      `control messages are at most ${MAX_CONTROL_BYTES} bytes`,
+    );
+  let message: unknown;
+  try {
+    message = JSON.parse(data.toString('utf8'));
+  } catch {
+    throw new ProtocolError('protocol.malformed', 'control messages are JSON objects');
+  }
+  const type = (message as { type?: unknown } | null)?.type;
+  if (type === 'resize') return parseResize(message as Record<string, unknown>);
+  if (type === 'ping') return parsePing(message as Record<string, unknown>);
+  throw new ProtocolError(
+    'protocol.unknown_type',
+    `unknown message type ${JSON.stringify(type ?? null)}`,
+  );
+}
+
+function parseResize(m: Record<string, unknown>): ClientMessage {
+  const { cols, rows } = m;
+  const within = (v: unknown, { min, max }: { min: number; max: number }) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  if (!within(cols, LIMITS.cols) || !within(rows, LIMITS.rows)) {
+    throw new ProtocolError(
+      'protocol.invalid_resize',
+      `resize needs whole numbers: cols ${LIMITS.cols.min}-${LIMITS.cols.max}, rows ${LIMITS.rows.min}-${LIMITS.rows.max}`,
+    );
+  }
+  return { type: 'resize', cols: cols as number, rows: rows as number };
+}
+
+function parsePing(m: Record<string, unknown>): ClientMessage {
+  if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id))
+    throw new ProtocolError('protocol.malformed', 'ping needs a whole-number id');
+  return { type: 'ping', id: m.id };
+}
+
+export function encodeControl(message: ServerControl): string {
+  return JSON.stringify(message);
+}
