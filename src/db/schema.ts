@@ -101,3 +101,21 @@ export const cleanupDecisions = pgTable(
   },
   (t) => [index('cleanup_decisions_run_idx').on(t.runId)],
 );
+
+/**
+ * Logged-in browsers. The cookie holds a random token; only its SHA-256 is stored, so the
+ * table alone cannot be used to log in.
+ */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);

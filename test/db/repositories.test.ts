@@ -36,7 +36,14 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     )) as unknown as Row[] | { rows: Row[] };
     const names = ('rows' in result ? result.rows : result).map((r) => r.table_name);
-    expect(names).toEqual(['cleanup_decisions', 'cleanup_runs', 'sessions', 'users', 'workspaces']);
+    expect(names).toEqual([
+      'auth_sessions',
+      'cleanup_decisions',
+      'cleanup_runs',
+      'sessions',
+      'users',
+      'workspaces',
+    ]);
     await database.ping();
   });
 

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../clock/clock.js';
+import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
+import type { User, UsersRepository } from '../db/users-repository.js';
+import { AppError } from '../errors/app-error.js';
+import type { LoginLimiter } from './login-limiter.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+export const authErrors = {
+  invalidCredentials: () => new AppError('auth.invalid_credentials', 'wrong username or password'),
+  unauthenticated: () =>
+    new AppError('auth.unauthenticated', 'not logged in, or the login has expired'),
+};
+
+export interface AuthServiceDeps {
+  users: UsersRepository;
+  authSessions: AuthSessionsRepository;
+  limiter: LoginLimiter;
+  clock: Clock;
+  /** How long a login lasts without use. */
+  idleMs?: number;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { users, authSessions, limiter, clock } = deps;
+  const idleMs = deps.idleMs ?? 7 * 24 * 3600_000;
+  // Verifying against a real hash for unknown usernames keeps their answer as slow as a
+  // wrong password, so timing does not tell which usernames exist.
+  const decoy = hashPassword(randomBytes(16).toString('hex'));
+
+  return {
+    /** Returns a new session token for the cookie; throws invalid_credentials or rate_limited. */
+    async login(
+      username: string,
+      password: string,
+      address: string,
+    ): Promise<{ token: string; user: User; expiresAt: Date }> {
+      const key = `${username}\u0000${address}`;
+      limiter.check(key);
+      const user = await users.findByUsername(username);
+      const ok = await verifyPassword(user?.passwordHash ?? (await decoy), password);
+      if (!user || !ok || user.disabledAt || !user.passwordHash) {
+        limiter.fail(key);
+        throw authErrors.invalidCredentials();
+      }
+      limiter.succeed(key);
+      const token = randomBytes(32).toString('base64url');
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + idleMs);
+      await authSessions.create({
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt,
+      });
+      return { token, user, expiresAt };
+    },
+
+    /** The user a session token belongs to; extends the session's life. */
+    async authenticate(token: string | undefined): Promise<User> {
+      if (!token) throw authErrors.unauthenticated();
+      const now = clock.now();
+      const session = await authSessions.findLive(hashToken(token), now);
+      if (!session) throw authErrors.unauthenticated();
+      const user = await users.get(session.userId);
+      if (user.disabledAt) throw authErrors.unauthenticated();
+      await authSessions.touch(session.tokenHash, now, new Date(now.getTime() + idleMs));
+      return user;
+    },
+
+    async logout(token: string | undefined): Promise<void> {
+      if (token) await authSessions.delete(hashToken(token));
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuthService } from '../../src/auth/auth-service.js';
+import { createLoginLimiter } from '../../src/auth/login-limiter.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
+import type { Database } from '../../src/db/create-db.js';
+import { authSessions } from '../../src/db/schema.js';
+import { createUsersRepository } from '../../src/db/users-repository.js';
+import { databaseTargets } from '../support/databases.js';
+import { createFakeClock } from '../support/fake-clock.js';
+
+const targets = await databaseTargets();
+const PASSWORD = 'correct horse battery';
+
+describe.each(targets)('logging in, on $kind', (target) => {
+  let database: Database;
+  let clock: ReturnType<typeof createFakeClock>;
+  let auth: ReturnType<typeof createAuthService>;
+  let users: ReturnType<typeof createUsersRepository>;
+  beforeEach(async () => {
+    database = await target.open();
+    clock = createFakeClock();
+    users = createUsersRepository(database);
+    const limiter = createLoginLimiter({ clock, maxFailures: 5, windowMs: 15 * 60_000 });
+    auth = createAuthService({
+      users,
+      authSessions: createAuthSessionsRepository(database),
+      limiter,
+      clock,
+      idleMs: 3600_000,
+    });
+    await users.create({
+      username: 'alice',
+      passwordHash: await hashPassword(PASSWORD),
+      now: clock.now(),
+    });
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('gives a token for the right password, which then names the user', async () => {
+    const { token, user, expiresAt } = await auth.login('alice', PASSWORD, '10.0.0.1');
+    expect(user.username).toBe('alice');
+    expect(expiresAt).toEqual(new Date(clock.now().getTime() + 3600_000));
+    expect((await auth.authenticate(token)).username).toBe('alice');
+  });
+
+  it('stores only a hash of the token', async () => {
+    const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
+    const rows = await database.db.select().from(authSessions);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.tokenHash).not.toContain(token);
+    expect(rows[0]?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers a wrong password and an unknown user alike', async () => {
+    const wrong = await auth.login('alice', 'not the password', '10.0.0.1').catch((e) => e);
+    const unknown = await auth.login('mallory', PASSWORD, '10.0.0.1').catch((e) => e);
+    expect(wrong).toMatchObject({
+      code: 'auth.invalid_credentials',
+      message: 'wrong username or password',
+    });
+    expect(unknown).toMatchObject({
+      code: 'auth.invalid_credentials',
+      message: 'wrong username or password',
+    });
+  });
+
+  it('refuses a disabled user, and ends the logins of a user disabled later', async () => {
+    const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
+    const alice = await users.findByUsername('alice');
+    await users.disable(alice?.id ?? -1, clock.now());
+    await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'auth.unauthenticated' });
+    await expect(auth.login('alice', PASSWORD, '10.0.0.1')).rejects.toMatchObject({
+      code: 'auth.invalid_credentials',
+    });
+  });
+
+  it('locks a username and address out after 5 failures for 15 minutes', async () => {
+    for (let i = 0; i < 5; i++) await auth.login('alice', 'guess', '10.0.0.9').catch(() => {});
+    await expect(auth.login('alice', PASSWORD, '10.0.0.9')).rejects.toMatchObject({
+      code: 'auth.rate_limited',
+      details: { retryAfterSeconds: 900 },
+    });
+    // Someone else, elsewhere, is not locked out by it.
+    await expect(auth.login('alice', PASSWORD, '10.0.0.1')).resolves.toBeDefined();
+    clock.advance(15 * 60_000 + 1);
+    await expect(auth.login('alice', PASSWORD, '10.0.0.9')).resolves.toBeDefined();
+  });
+
+  it('expires a login left unused, and extends one in use', async () => {
+    const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
+    clock.advance(50 * 60_000);
+    await auth.authenticate(token);
+    clock.advance(50 * 60_000);
+    await expect(auth.authenticate(token)).resolves.toMatchObject({ username: 'alice' });
+    clock.advance(60 * 60_000 + 1);
+    await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'auth.unauthenticated' });
+  });
+
+  it('ends a login at logout; unknown and missing tokens are not logged in', async () => {
+    const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
+    await auth.logout(token);
+    await expect(auth.authenticate(token)).rejects.toMatchObject({ code: 'auth.unauthenticated' });
+    await expect(auth.authenticate('forged')).rejects.toMatchObject({
+      code: 'auth.unauthenticated',
+    });
+    await expect(auth.authenticate(undefined)).rejects.toMatchObject({
+      code: 'auth.unauthenticated',
+    });
+  });
+});
+
+describe('passwords', () => {
+  it('refuses short ones', async () => {
+    await expect(hashPassword('short')).rejects.toMatchObject({ code: 'auth.weak_password' });
+  });
+  it('are hashed with argon2id', async () => {
+    expect(await hashPassword(PASSWORD)).toMatch(/^\$argon2id\$v=19\$/);
+  });
+});
