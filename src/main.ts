@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAuthService } from './auth/auth-service.js';
+import { createLoginLimiter } from './auth/login-limiter.js';
 import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
 import { createContainersCommands } from './cli/containers.js';
 import { createOutput } from './cli/output.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
+import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
 import { createDb } from './db/create-db.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
+import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
 import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
@@ -101,9 +105,17 @@ async function serve(config: Config): Promise<void> {
   log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
   await reportWorkspaces(driver, log);
 
+  const auth = createAuthService({
+    users: createUsersRepository(database),
+    authSessions: createAuthSessionsRepository(database),
+    limiter: createLoginLimiter({ clock }),
+    clock,
+  });
   const app = createApp({
     clock,
     log,
+    auth,
+    publicOrigin: config.publicOrigin,
     version: version(),
     checks: [
       { name: 'database', check: () => database.ping() },

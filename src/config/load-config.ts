@@ -14,6 +14,8 @@ export interface Config {
   podman: { socketPath: string };
   dataDir: string;
   listen: { host: string; port: number };
+  /** The origin browsers use, e.g. https://terminals.example.com. */
+  publicOrigin: string;
   workspace: {
     driver: Values['WORKSPACE_DRIVER'];
     quadletDir: string;
@@ -38,20 +40,21 @@ export interface LoadConfigInput extends DefaultContext {
 export function loadConfig(input: LoadConfigInput): Config {
   const env = { ...readEnvFile(input.envFile), ...input.env };
   const ctx: DefaultContext = { ...input, env };
-  const problems: InvalidSetting[] = [];
+  const problems: (InvalidSetting & { given: boolean })[] = [];
   const values: Partial<Record<VariableName, unknown>> = {};
-  for (const [name, spec] of Object.entries(variables) as [
-    VariableName,
-    (typeof variables)[VariableName],
-  ][]) {
-    const given = env[name];
-    const raw = given === undefined || given.trim() === '' ? spec.default(ctx) : given;
+  const entries = Object.entries(variables) as [VariableName, (typeof variables)[VariableName]][];
+  for (const [name, spec] of entries) {
+    const value = env[name];
+    const given = value !== undefined && value.trim() !== '';
+    const raw = given ? value : spec.default(ctx);
     if (raw === undefined) continue;
     const parsed = spec.schema.safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push({ variable: name, value: raw, allowed: spec.allowed });
+    else problems.push({ variable: name, value: raw, allowed: spec.allowed, given });
   }
-  if (problems.length > 0) throw invalidConfig(problems);
+  // A default derived from a bad setting (PUBLIC_URL from LISTEN_PORT) is not news.
+  const reported = problems.some((p) => p.given) ? problems.filter((p) => p.given) : problems;
+  if (reported.length > 0) throw invalidConfig(reported);
   return toConfig(values as Values);
 }
 
@@ -67,6 +70,7 @@ function toConfig(v: Values): Config {
     podman: { socketPath: v.PODMAN_SOCKET },
     dataDir: v.DATA_DIR,
     listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
+    publicOrigin: v.PUBLIC_URL,
     workspace: {
       driver: v.WORKSPACE_DRIVER,
       quadletDir: v.QUADLET_DIR,

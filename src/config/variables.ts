@@ -111,6 +111,21 @@ export const variables = {
     allowed: 'a whole number from 0 to 65535',
     schema: integer.pipe(z.number().max(65535)),
   }),
+  PUBLIC_URL: variable({
+    description:
+      'The address users open in the browser. Requests and WebSockets from any other origin are refused; an https address makes the login cookie Secure.',
+    defaultText: '`http://LISTEN_HOST:LISTEN_PORT`',
+    default: ({ env }) => `http://${env.LISTEN_HOST || '127.0.0.1'}:${env.LISTEN_PORT || '3000'}`,
+    allowed: 'an http:// or https:// URL without a path',
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (s) =>
+          URL.canParse(s) && /^https?:$/.test(new URL(s).protocol) && new URL(s).pathname === '/',
+      )
+      .transform((s) => new URL(s).origin),
+  }),
   WORKSPACE_IMAGE: variable({
     description: "Image of every user's workspace container, built from the `Containerfile`.",
     defaultText: 'localhost/claude-web-workspace:latest',

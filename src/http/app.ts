@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
+import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
+import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
 
@@ -9,10 +11,15 @@ export interface AppDeps {
   log: Logger;
   checks: ReadinessCheck[];
   version: string;
+  auth: AuthService;
+  /** The origin browsers use; others may not change anything. */
+  publicOrigin: string;
 }
 
-export function createApp({ clock, log, checks, version }: AppDeps): Hono {
+export function createApp({ clock, log, checks, version, auth, publicOrigin }: AppDeps): Hono {
   const app = new Hono();
+  app.use(sameOriginOnly(publicOrigin));
+  app.route('/', authRoutes({ auth, secureCookie: publicOrigin.startsWith('https:') }));
 
   /** Liveness: the process answers. */
   app.get('/healthz', (c) => c.json({ status: 'ok', version }));
@@ -32,9 +39,9 @@ export function createApp({ clock, log, checks, version }: AppDeps): Hono {
   );
 
   app.onError((error, c) => {
-    const { status, body } = toHttpError(error);
+    const { status, body, headers } = toHttpError(error);
     if (status >= 500) log.error({ err: error, path: c.req.path }, 'request failed');
-    return c.json(body, status);
+    return c.json(body, status, headers);
   });
 
   return app;

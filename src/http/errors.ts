@@ -3,6 +3,12 @@ import { AppError } from '../errors/app-error.js';
 
 /** The one place where error codes become HTTP statuses. Unlisted codes are 500s. */
 const statusByCode: Record<string, ContentfulStatusCode> = {
+  'http.bad_request': 400,
+  'http.forbidden_origin': 403,
+  'auth.invalid_credentials': 401,
+  'auth.unauthenticated': 401,
+  'auth.rate_limited': 429,
+  'auth.weak_password': 400,
   'user.not_found': 404,
   'user.username_taken': 409,
   'session.not_found': 404,
@@ -15,12 +21,24 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-export function toHttpError(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+export interface HttpError {
+  status: ContentfulStatusCode;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+export function toHttpError(error: unknown): HttpError {
   if (error instanceof AppError) {
+    const retry = error.details.retryAfterSeconds;
     return {
       status: statusByCode[error.code] ?? 500,
       body: { error: { code: error.code, message: error.message } },
+      headers: typeof retry === 'number' ? { 'retry-after': String(retry) } : {},
     };
   }
-  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'internal error' } },
+    headers: {},
+  };
 }

@@ -18,6 +18,7 @@ describe('defaults', () => {
       podman: { socketPath: '/run/user/1000/podman/podman.sock' },
       dataDir: '/home/op/.local/share/claude-web',
       listen: { host: '127.0.0.1', port: 3000 },
+      publicOrigin: 'http://127.0.0.1:3000',
       workspace: {
         driver: 'auto',
         quadletDir: '/home/op/.config/containers/systemd',
@@ -28,6 +29,12 @@ describe('defaults', () => {
       },
       logLevel: 'info',
     } satisfies Config);
+  });
+
+  it('derives the public address from the listening one', () => {
+    expect(load({ LISTEN_HOST: '0.0.0.0', LISTEN_PORT: '8080' }).publicOrigin).toBe(
+      'http://0.0.0.0:8080',
+    );
   });
 
   it('follows the XDG directories of the account', () => {
@@ -73,6 +80,13 @@ const accepted: Case[] = [
     ['/srv/claude-web', { kind: 'pglite', dataDir: '/srv/claude-web/db' }],
   ],
   ['LISTEN_HOST', '0.0.0.0', (c) => c.listen.host, '0.0.0.0'],
+  [
+    'PUBLIC_URL',
+    'https://terminals.example.com/',
+    (c) => c.publicOrigin,
+    'https://terminals.example.com',
+  ],
+  ['PUBLIC_URL', 'http://localhost:8080', (c) => c.publicOrigin, 'http://localhost:8080'],
   ['LISTEN_PORT', '8080', (c) => c.listen.port, 8080],
   ['LISTEN_PORT', '0', (c) => c.listen.port, 0],
   [
@@ -122,6 +136,9 @@ const refused: [variable: string, value: string][] = [
   ['DATABASE_URL', 'not a url'],
   ['PODMAN_SOCKET', 'podman.sock'],
   ['DATA_DIR', 'relative/dir'],
+  ['PUBLIC_URL', 'terminals.example.com'],
+  ['PUBLIC_URL', 'https://example.com/terminals'],
+  ['PUBLIC_URL', 'ftp://example.com'],
   ['LISTEN_PORT', '65536'],
   ['LISTEN_PORT', '80.5'],
   ['LISTEN_PORT', 'http'],

@@ -1,28 +1,30 @@
-import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
-import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createFakeClock } from '../support/fake-clock.js';
+import { createTestApp } from '../support/test-app.js';
 
-const log = pino({ level: 'silent' });
+const opened: { close(): Promise<void> }[] = [];
+async function track<T extends { close(): Promise<void> }>(made: Promise<T>): Promise<T> {
+  const app = await made;
+  opened.push(app);
+  return app;
+}
+afterAll(async () => {
+  await Promise.all(opened.map((a) => a.close()));
+});
 const ok = (name: string): ReadinessCheck => ({ name, check: async () => {} });
 
 describe('health endpoints', () => {
   it('/healthz answers while the process lives', async () => {
-    const app = createApp({ clock: createFakeClock(), log, checks: [], version: '1.2.3' });
+    const { app } = await track(createTestApp());
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', version: '1.2.3' });
   });
 
   it('/readyz is 200 when every dependency answers', async () => {
-    const app = createApp({
-      clock: createFakeClock(),
-      log,
-      checks: [ok('database'), ok('podman')],
-      version: '1',
-    });
+    const { app } = await track(createTestApp({ checks: [ok('database'), ok('podman')] }));
     const res = await app.request('/readyz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -41,12 +43,7 @@ describe('health endpoints', () => {
         throw new AppError('podman.unreachable', 'cannot reach the Podman API at /x.sock (ENOENT)');
       },
     };
-    const app = createApp({
-      clock: createFakeClock(),
-      log,
-      checks: [ok('database'), down],
-      version: '1',
-    });
+    const { app } = await track(createTestApp({ checks: [ok('database'), down] }));
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({
@@ -61,7 +58,7 @@ describe('health endpoints', () => {
   it('/readyz fails a check that hangs, after 5 s on the clock', async () => {
     const clock = createFakeClock();
     const hang: ReadinessCheck = { name: 'database', check: () => new Promise(() => {}) };
-    const app = createApp({ clock, log, checks: [hang], version: '1' });
+    const { app } = await track(createTestApp({ clock, checks: [hang] }));
     const pending = app.request('/readyz');
     await Promise.resolve();
     clock.advance(4_999);
@@ -77,7 +74,7 @@ describe('health endpoints', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    const app = createApp({ clock: createFakeClock(), log, checks: [], version: '1' });
+    const { app } = await track(createTestApp({ checks: [] }));
     const res = await app.request('/nowhere', { method: 'POST' });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({

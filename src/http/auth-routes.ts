@@ -1,0 +1,88 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import type { AuthService } from '../auth/auth-service.js';
+import type { User } from '../db/users-repository.js';
+import { AppError } from '../errors/app-error.js';
+
+export const SESSION_COOKIE = 'claude_web_session';
+
+export type AuthEnv = { Variables: { user: User } };
+
+const credentials = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+});
+
+export function publicUser(user: User) {
+  return { id: user.id, username: user.username, isAdmin: user.isAdmin };
+}
+
+/** The connecting address, for rate limiting; `app.request()` in tests has none. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Puts the logged-in user on the context, or answers 401. */
+export function requireUser(auth: AuthService) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    c.set('user', await auth.authenticate(getCookie(c, SESSION_COOKIE)));
+    await next();
+  });
+}
+
+/** POST /api/login, POST /api/logout, GET /api/me. */
+export function authRoutes({ auth, secureCookie }: { auth: AuthService; secureCookie: boolean }) {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/api/login', async (c) => {
+    const body = credentials.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success)
+      throw new AppError('http.bad_request', 'send {"username": …, "password": …} as JSON');
+    const { token, user, expiresAt } = await auth.login(
+      body.data.username,
+      body.data.password,
+      clientAddress(c),
+    );
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: secureCookie,
+      path: '/',
+      expires: expiresAt,
+    });
+    return c.json({ user: publicUser(user) });
+  });
+
+  app.post('/api/logout', async (c) => {
+    await auth.logout(getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookie });
+    return c.body(null, 204);
+  });
+
+  app.get('/api/me', requireUser(auth), (c) => c.json({ user: publicUser(c.var.user) }));
+
+  return app;
+}
+
+/**
+ * Refuses state-changing requests that a browser sent from another origin: together with
+ * the SameSite cookie, this is the CSRF defence. Requests without an Origin (curl, the
+ * CLI) are not browsers' and pass.
+ */
+export function sameOriginOnly(publicOrigin: string) {
+  return createMiddleware(async (c, next) => {
+    const origin = c.req.header('origin');
+    const safe = c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS';
+    if (!safe && origin !== undefined && origin !== publicOrigin) {
+      throw new AppError('http.forbidden_origin', `requests from ${origin} are not accepted here`);
+    }
+    await next();
+  });
+}

@@ -1,0 +1,49 @@
+import { pino } from 'pino';
+import { createAuthService } from '../../src/auth/auth-service.js';
+import { createLoginLimiter } from '../../src/auth/login-limiter.js';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { Clock } from '../../src/clock/clock.js';
+import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
+import { createDb } from '../../src/db/create-db.js';
+import { createUsersRepository } from '../../src/db/users-repository.js';
+import { createApp } from '../../src/http/app.js';
+import type { ReadinessCheck } from '../../src/http/readiness.js';
+import { createFakeClock } from './fake-clock.js';
+
+export const PUBLIC_ORIGIN = 'http://claude-web.test';
+
+/** The real app over an in-memory database with the real migrations. */
+export async function createTestApp(
+  options: { checks?: ReadinessCheck[]; clock?: Clock & { advance(ms: number): void } } = {},
+) {
+  const clock = options.clock ?? createFakeClock();
+  const database = await createDb({ kind: 'pglite' });
+  const users = createUsersRepository(database);
+  const auth = createAuthService({
+    users,
+    authSessions: createAuthSessionsRepository(database),
+    limiter: createLoginLimiter({ clock }),
+    clock,
+  });
+  const app = createApp({
+    clock,
+    log: pino({ level: 'silent' }),
+    checks: options.checks ?? [],
+    version: '1.2.3',
+    auth,
+    publicOrigin: PUBLIC_ORIGIN,
+  });
+  return {
+    app,
+    clock,
+    async addUser(username: string, password: string, isAdmin = false) {
+      return users.create({
+        username,
+        passwordHash: await hashPassword(password),
+        isAdmin,
+        now: clock.now(),
+      });
+    },
+    close: () => database.close(),
+  };
+}
