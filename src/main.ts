@@ -7,6 +7,7 @@ import { createLoginLimiter } from './auth/login-limiter.js';
 import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
 import { createContainersCommands } from './cli/containers.js';
 import { createOutput } from './cli/output.js';
+import { createUsersCommands } from './cli/users.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     envFile: join(process.cwd(), '.env'),
   });
   if (command.name === 'serve') await serve(config);
+  else if (command.name === 'users add') await runUsersCommand(command, config);
   else await runContainersCommand(command, config);
   return 0;
 }
@@ -90,6 +92,24 @@ async function runContainersCommand(
     );
   } finally {
     await podman.close();
+  }
+}
+
+async function runUsersCommand(
+  command: Exclude<Command, { name: 'help' | 'version' }>,
+  config: Config,
+) {
+  const database = await createDb(config.database);
+  const out = createOutput((text) => process.stdout.write(text));
+  try {
+    const users = createUsersCommands({
+      users: createUsersRepository(database),
+      clock: systemClock,
+      out,
+    });
+    await users.add(command.args.username ?? '', command.admin, command.json);
+  } finally {
+    await database.close();
   }
 }
 

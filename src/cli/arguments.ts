@@ -14,13 +14,17 @@ const commands = {
     args: ['user'],
     help: 'Stop and remove a user’s workspace (the volume is kept)',
   },
+  'users add': {
+    args: ['username'],
+    help: 'Create a user with a new password, shown once (--admin)',
+  },
 } as const satisfies Record<string, { args: readonly string[]; help: string }>;
 
 export type CommandName = keyof typeof commands;
 export type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | { name: CommandName; args: Record<string, string>; json: boolean };
+  | { name: CommandName; args: Record<string, string>; json: boolean; admin: boolean };
 
 export const usage = `Usage: claude-web [command] [--json]
 
@@ -31,6 +35,7 @@ ${Object.entries(commands)
 
 Options:
   --json         Print results as JSON, for scripts
+  --admin        With users add: the user administers claude-web
   -h, --help     Show this help
   -v, --version  Show the version
 
@@ -60,7 +65,12 @@ export function parseCommand(argv: string[]): Command {
   if (given.length > spec.args.length)
     throw usageError(`unexpected argument ${JSON.stringify(given[spec.args.length])}`);
   const args = Object.fromEntries(spec.args.map((a, i) => [a, given[i] as string]));
-  return { name: name as CommandName, args, json: parsed.values.json ?? false };
+  return {
+    name: name as CommandName,
+    args,
+    json: parsed.values.json ?? false,
+    admin: parsed.values.admin ?? false,
+  };
 }
 
 function parse(argv: string[]) {
@@ -71,6 +81,7 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
       json: { type: 'boolean' },
+      admin: { type: 'boolean' },
     },
   });
 }

@@ -11,6 +11,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'auth.weak_password': 400,
   'user.not_found': 404,
   'user.username_taken': 409,
+  'user.invalid_username': 400,
   'session.not_found': 404,
   'session.name_taken': 409,
   'podman.unreachable': 503,

@@ -2,20 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/cli/arguments.js';
 
 const parsed: [argv: string[], command: object][] = [
-  [[], { name: 'serve', args: {}, json: false }],
-  [['serve'], { name: 'serve', args: {}, json: false }],
+  [[], { name: 'serve', args: {}, json: false, admin: false }],
+  [['serve'], { name: 'serve', args: {}, json: false, admin: false }],
   [['--help'], { name: 'help' }],
   [['-h'], { name: 'help' }],
   [['serve', '--help'], { name: 'help' }],
   [['--version'], { name: 'version' }],
   [['-v'], { name: 'version' }],
-  [['containers', 'ls'], { name: 'containers ls', args: {}, json: false }],
-  [['containers', 'ls', '--json'], { name: 'containers ls', args: {}, json: true }],
-  [['containers', 'start', '7'], { name: 'containers start', args: { user: '7' }, json: false }],
-  [['--json', 'containers', 'rm', '7'], { name: 'containers rm', args: { user: '7' }, json: true }],
+  [['containers', 'ls'], { name: 'containers ls', args: {}, json: false, admin: false }],
+  [['containers', 'ls', '--json'], { name: 'containers ls', args: {}, json: true, admin: false }],
+  [
+    ['containers', 'start', '7'],
+    { name: 'containers start', args: { user: '7' }, json: false, admin: false },
+  ],
+  [
+    ['--json', 'containers', 'rm', '7'],
+    { name: 'containers rm', args: { user: '7' }, json: true, admin: false },
+  ],
   [
     ['containers', 'stop', 'alice'],
-    { name: 'containers stop', args: { user: 'alice' }, json: false },
+    { name: 'containers stop', args: { user: 'alice' }, json: false, admin: false },
   ],
 ];
 
