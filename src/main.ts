@@ -19,6 +19,7 @@ import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createPodmanClient } from './podman/client.js';
+import { createSessionsService } from './terminals/sessions-service.js';
 import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
 import { createImageBuilder } from './workspaces/image-builder.js';
 import { createSystemctl } from './workspaces/systemctl.js';
@@ -131,10 +132,16 @@ async function serve(config: Config): Promise<void> {
     limiter: createLoginLimiter({ clock }),
     clock,
   });
+  const sessions = createSessionsService({
+    sessions: createSessionsRepository(database),
+    podman,
+    clock,
+  });
   const app = createApp({
     clock,
     log,
     auth,
+    sessions,
     publicOrigin: config.publicOrigin,
     version: version(),
     checks: [

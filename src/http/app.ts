@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
+import type { SessionsService } from '../terminals/sessions-service.js';
 import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
+import { sessionRoutes } from './session-routes.js';
 
 export interface AppDeps {
   clock: Clock;
@@ -12,14 +14,24 @@ export interface AppDeps {
   checks: ReadinessCheck[];
   version: string;
   auth: AuthService;
+  sessions: SessionsService;
   /** The origin browsers use; others may not change anything. */
   publicOrigin: string;
 }
 
-export function createApp({ clock, log, checks, version, auth, publicOrigin }: AppDeps): Hono {
+export function createApp({
+  clock,
+  log,
+  checks,
+  version,
+  auth,
+  sessions,
+  publicOrigin,
+}: AppDeps): Hono {
   const app = new Hono();
   app.use(sameOriginOnly(publicOrigin));
   app.route('/', authRoutes({ auth, secureCookie: publicOrigin.startsWith('https:') }));
+  app.route('/', sessionRoutes({ auth, sessions }));
 
   /** Liveness: the process answers. */
   app.get('/healthz', (c) => c.json({ status: 'ok', version }));

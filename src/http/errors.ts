@@ -14,6 +14,8 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'user.invalid_username': 400,
   'session.not_found': 404,
   'session.name_taken': 409,
+  'session.invalid_name': 400,
+  'terminal.invalid_session': 404,
   'podman.unreachable': 503,
   'db.unreachable': 503,
 };

@@ -9,13 +9,23 @@ export function invalidSessionName(name: string): AppError {
   });
 }
 
+/** The tmux session of a session id; throws `terminal.invalid_session` for anything else. */
+export function tmuxSessionName(session: string): string {
+  if (!SESSION.test(session)) throw invalidSessionName(session);
+  return session;
+}
+
 /**
  * The command that attaches to the workspace's tmux session `session`, creating it first
  * when needed; the shell inside keeps running with no client attached.
  */
 export function tmuxAttachCommand(session: string): string[] {
-  if (!SESSION.test(session)) throw invalidSessionName(session);
-  return ['tmux', 'new-session', '-A', '-s', session];
+  return ['tmux', 'new-session', '-A', '-s', tmuxSessionName(session)];
+}
+
+/** The command that ends a tmux session and every program in it. */
+export function tmuxKillCommand(session: string): string[] {
+  return ['tmux', 'kill-session', '-t', tmuxSessionName(session)];
 }
 
 /** What an attached tmux client runs as, and in which terminal type. */

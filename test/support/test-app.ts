@@ -5,14 +5,21 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import { createDb } from '../../src/db/create-db.js';
+import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
+import { createPodmanClient } from '../../src/podman/client.js';
+import { createSessionsService } from '../../src/terminals/sessions-service.js';
 import { createFakeClock } from './fake-clock.js';
+import { testSocketPath } from './podman.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
 
-/** The real app over an in-memory database with the real migrations. */
+/**
+ * The real app over an in-memory database with the real migrations, and the test user's
+ * real Podman (used when sessions are closed).
+ */
 export async function createTestApp(
   options: { checks?: ReadinessCheck[]; clock?: Clock & { advance(ms: number): void } } = {},
 ) {
@@ -25,7 +32,14 @@ export async function createTestApp(
     limiter: createLoginLimiter({ clock }),
     clock,
   });
+  const podman = createPodmanClient({ socketPath: testSocketPath() });
+  const sessions = createSessionsService({
+    sessions: createSessionsRepository(database),
+    podman,
+    clock,
+  });
   const app = createApp({
+    sessions,
     clock,
     log: pino({ level: 'silent' }),
     checks: options.checks ?? [],
@@ -36,6 +50,7 @@ export async function createTestApp(
   return {
     app,
     clock,
+    podman,
     async addUser(username: string, password: string, isAdmin = false) {
       return users.create({
         username,
@@ -44,6 +59,9 @@ export async function createTestApp(
         now: clock.now(),
       });
     },
-    close: () => database.close(),
+    close: async () => {
+      await podman.close();
+      await database.close();
+    },
   };
 }

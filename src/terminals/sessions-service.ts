@@ -1,0 +1,66 @@
+import type { Clock } from '../clock/clock.js';
+import { type Session, type SessionsRepository, sessionErrors } from '../db/sessions-repository.js';
+import type { User } from '../db/users-repository.js';
+import { AppError } from '../errors/app-error.js';
+import type { PodmanClient } from '../podman/client.js';
+import { workspaceNames } from '../quadlet/names.js';
+import { TERMINAL_USER, tmuxKillCommand } from './tmux.js';
+
+export const MAX_SESSION_NAME = 64;
+
+function checkName(name: unknown): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  // Printable characters only: names end up in tab titles and logs.
+  if (trimmed.length === 0 || trimmed.length > MAX_SESSION_NAME || /\p{Cc}/u.test(trimmed)) {
+    throw new AppError(
+      'session.invalid_name',
+      `session names are 1-${MAX_SESSION_NAME} printable characters`,
+    );
+  }
+  return trimmed;
+}
+
+/** A user's terminal sessions. Every operation checks that the session is the caller's. */
+export function createSessionsService({
+  sessions,
+  podman,
+  clock,
+}: {
+  sessions: SessionsRepository;
+  podman: PodmanClient;
+  clock: Clock;
+}) {
+  /** Someone else's session is answered exactly like a missing one. */
+  async function own(user: User, id: string): Promise<Session> {
+    const session = await sessions.get(id);
+    if (session.userId !== user.id || session.status === 'dead') throw sessionErrors.notFound(id);
+    return session;
+  }
+
+  /** Ends the tmux session in the user's workspace, if the workspace runs. */
+  async function endTmux(user: User, id: string): Promise<void> {
+    const { container } = workspaceNames(String(user.id));
+    const found = await podman.containers.findByName(container);
+    if (found?.State !== 'running') return;
+    await podman.exec.run(container, tmuxKillCommand(id), { user: TERMINAL_USER });
+  }
+
+  return {
+    own,
+    list: (user: User) => sessions.listByUser(user.id),
+    create: (user: User, name: unknown) =>
+      sessions.create({ userId: user.id, name: checkName(name), now: clock.now() }),
+    async rename(user: User, id: string, name: unknown) {
+      await own(user, id);
+      return sessions.rename(id, checkName(name));
+    },
+    /** Closes the session for good: its shell and programs end, and it is marked dead. */
+    async close(user: User, id: string) {
+      await own(user, id);
+      await endTmux(user, id);
+      return sessions.end(id, 'closed by its user', clock.now());
+    },
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;
