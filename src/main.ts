@@ -17,8 +17,11 @@ import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
 import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
+import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createPodmanClient } from './podman/client.js';
+import { createAttachDriver } from './terminals/create-attach-driver.js';
+import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
 import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
 import { createImageBuilder } from './workspaces/image-builder.js';
@@ -132,11 +135,8 @@ async function serve(config: Config): Promise<void> {
     limiter: createLoginLimiter({ clock }),
     clock,
   });
-  const sessions = createSessionsService({
-    sessions: createSessionsRepository(database),
-    podman,
-    clock,
-  });
+  const sessionsRepo = createSessionsRepository(database);
+  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
   const app = createApp({
     clock,
     log,
@@ -150,8 +150,25 @@ async function serve(config: Config): Promise<void> {
     ],
   });
   const server = await startServer(app, config.listen);
-  log.info({ address: server.address }, 'listening');
+  const attach = createAttachDriver({
+    kind: config.terminalAttach,
+    podman,
+    podmanBinary: 'podman',
+    env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() },
+  });
+  const sockets = serveTerminalSockets(server.server, {
+    auth,
+    sessions,
+    sessionsRepo,
+    workspaces: driver,
+    attach,
+    clock,
+    log,
+    publicOrigin: config.publicOrigin,
+  });
+  log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);
+  for (const client of sockets.clients) client.close(CLOSE.goingAway, 'the server is restarting');
   await server.close();
   await Promise.allSettled([podman.close(), database.close()]);
 }

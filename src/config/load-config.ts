@@ -26,6 +26,7 @@ export interface Config {
     limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   };
   logLevel: Values['LOG_LEVEL'];
+  terminalAttach: Values['TERMINAL_ATTACH'];
 }
 
 export interface LoadConfigInput extends DefaultContext {
@@ -84,6 +85,7 @@ function toConfig(v: Values): Config {
       },
     },
     logLevel: v.LOG_LEVEL,
+    terminalAttach: v.TERMINAL_ATTACH,
   };
 }
 

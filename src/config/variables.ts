@@ -163,6 +163,14 @@ export const variables = {
     allowed: 'an absolute path',
     schema: absolutePath,
   }),
+  TERMINAL_ATTACH: variable({
+    description:
+      'How terminals attach: `exec` (the Podman API; about 2 MB per terminal) or `pty` (`podman exec -it` in a local pseudo-terminal; about 35 MB per terminal).',
+    defaultText: 'exec',
+    default: () => 'exec',
+    allowed: 'one of exec, pty',
+    schema: z.enum(['exec', 'pty']),
+  }),
   CONTAINER_STOP_TIMEOUT: variable({
     description: 'Seconds a stopping workspace gets between SIGTERM and SIGKILL.',
     defaultText: '10',

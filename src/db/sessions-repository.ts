@@ -87,7 +87,18 @@ export function createSessionsRepository({ db }: { db: Db }) {
       return update(id, { name }).catch((e) => translate(e, { name, userId: current.userId }));
     },
 
-    setStatus: (id: string, status: Exclude<SessionStatus, 'dead'>) => update(id, { status }),
+    /** Marks a live session active or detached; a dead session stays dead (not_found). */
+    async setStatus(id: string, status: Exclude<SessionStatus, 'dead'>): Promise<Session> {
+      const [session] = UUID.test(id)
+        ? await db
+            .update(sessions)
+            .set({ status })
+            .where(and(eq(sessions.id, id), ne(sessions.status, 'dead')))
+            .returning()
+        : [];
+      if (!session) throw sessionErrors.notFound(id);
+      return session;
+    },
     touch: (id: string, now: Date) => update(id, { lastActivityAt: now }),
     end: (id: string, reason: string, now: Date) =>
       update(id, { status: 'dead', endedAt: now, endReason: reason }),

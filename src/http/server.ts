@@ -1,8 +1,11 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
 export interface RunningServer {
+  /** The Node HTTP server, for WebSocket upgrades. */
+  server: Server;
   /** host:port actually bound (the port is chosen by the OS when 0 was asked for). */
   address: AddressInfo;
   close(): Promise<void>;
@@ -18,6 +21,7 @@ export function startServer(
       (address) => {
         server.off('error', reject);
         resolve({
+          server: server as Server,
           address,
           close: () =>
             new Promise<void>((done, fail) => {

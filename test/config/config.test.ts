@@ -28,6 +28,7 @@ describe('defaults', () => {
         limits: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 2048 },
       },
       logLevel: 'info',
+      terminalAttach: 'exec',
     } satisfies Config);
   });
 
@@ -115,6 +116,7 @@ const accepted: Case[] = [
   ['CONTAINER_PIDS_LIMIT', 'none', (c) => c.workspace.limits.pidsLimit, undefined],
   ['CONTAINER_PIDS_LIMIT', '100', (c) => c.workspace.limits.pidsLimit, 100],
   ['LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
+  ['TERMINAL_ATTACH', 'pty', (c) => c.terminalAttach, 'pty'],
 ];
 
 describe.each(accepted)('%s=%j', (variable, value, pick, expected) => {
@@ -156,6 +158,7 @@ const refused: [variable: string, value: string][] = [
   ['CONTAINER_PIDS_LIMIT', '-5'],
   ['CONTAINER_PIDS_LIMIT', 'unlimited'],
   ['LOG_LEVEL', 'verbose'],
+  ['TERMINAL_ATTACH', 'ssh'],
 ];
 
 describe.each(refused)('%s=%j', (variable, value) => {

@@ -33,11 +33,8 @@ export async function createTestApp(
     clock,
   });
   const podman = createPodmanClient({ socketPath: testSocketPath() });
-  const sessions = createSessionsService({
-    sessions: createSessionsRepository(database),
-    podman,
-    clock,
-  });
+  const sessionsRepo = createSessionsRepository(database);
+  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
   const app = createApp({
     sessions,
     clock,
@@ -51,6 +48,9 @@ export async function createTestApp(
     app,
     clock,
     podman,
+    auth,
+    sessions,
+    sessionsRepo,
     async addUser(username: string, password: string, isAdmin = false) {
       return users.create({
         username,

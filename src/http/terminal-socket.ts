@@ -1,0 +1,139 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { parse as parseCookie } from 'hono/utils/cookie';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Clock } from '../clock/clock.js';
+import type { SessionsRepository } from '../db/sessions-repository.js';
+import type { Logger } from '../log/logger.js';
+import { bridgeTerminal } from '../terminals/bridge.js';
+import { encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js';
+import type { SessionsService } from '../terminals/sessions-service.js';
+import type { AttachDriver } from '../terminals/terminal.js';
+import type { WorkspaceDriver } from '../workspaces/driver.js';
+import { SESSION_COOKIE } from './auth-routes.js';
+import { toHttpError } from './errors.js';
+
+export interface TerminalSocketDeps {
+  auth: AuthService;
+  sessions: SessionsService;
+  sessionsRepo: SessionsRepository;
+  workspaces: WorkspaceDriver;
+  attach: AttachDriver;
+  clock: Clock;
+  log: Logger;
+  publicOrigin: string;
+  /** Last activity is written at most this often per session. */
+  activityEveryMs?: number;
+}
+
+const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
+
+/**
+ * Serves `GET /api/sessions/:id/terminal` as a WebSocket (protocol in terminals/protocol.ts)
+ * on the HTTP server. Origin, login and ownership are checked before the upgrade; a refusal
+ * is a plain HTTP answer.
+ */
+export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_BYTES });
+  const attached = new Map<string, number>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    authorize(req, deps).then(
+      (granted) =>
+        wss.handleUpgrade(req, socket, head, (ws) => connect(ws, granted, deps, attached)),
+      (error: unknown) => refuse(socket, error),
+    );
+  });
+  return wss;
+}
+
+type Granted = Awaited<ReturnType<typeof authorize>>;
+
+/** Ensures the workspace, attaches, and keeps the session's status and activity current. */
+function connect(
+  ws: WebSocket,
+  { user, sessionId, size }: Granted,
+  deps: TerminalSocketDeps,
+  attached: Map<string, number>,
+) {
+  const { workspaces, attach, sessionsRepo, clock } = deps;
+  const status = (state: string, detail?: string) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeControl({ type: 'status', state, detail }));
+  };
+  const attaching = (async () => {
+    status('starting', 'starting your workspace');
+    const workspace = await workspaces.ensure(String(user.id), {
+      onProgress: (line) => status('starting', line),
+    });
+    const terminal = await attach.attach({
+      container: workspace.container,
+      session: sessionId,
+      size,
+    });
+    attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
+    await sessionsRepo.setStatus(sessionId, 'active');
+    status('attached');
+    return terminal;
+  })();
+  let lastWrite = Number.NEGATIVE_INFINITY;
+  bridgeTerminal(ws, attaching, {
+    onInput: () => {
+      const now = clock.now();
+      if (now.getTime() - lastWrite < (deps.activityEveryMs ?? 30_000)) return;
+      lastWrite = now.getTime();
+      sessionsRepo
+        .touch(sessionId, now)
+        .catch((err: unknown) => deps.log.warn({ err }, 'activity not recorded'));
+    },
+    onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),
+  });
+  ws.on('close', () => void detached(sessionId, attaching, attached, deps));
+}
+
+async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
+  const url = new URL(req.url ?? '/', deps.publicOrigin);
+  const match = PATH.exec(url.pathname);
+  if (!match) throw Object.assign(new Error('no such WebSocket'), { status: 404 });
+  if (req.headers.origin !== deps.publicOrigin) {
+    throw Object.assign(
+      new Error(`WebSockets from ${req.headers.origin ?? 'no origin'} are not accepted`),
+      { status: 403 },
+    );
+  }
+  const token = parseCookie(req.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
+  const user = await deps.auth.authenticate(token);
+  const sessionId = decodeURIComponent(match[1] ?? '');
+  await deps.sessions.own(user, sessionId);
+  const dimension = (name: 'cols' | 'rows', fallback: number) => {
+    const n = Number(url.searchParams.get(name) ?? fallback);
+    return Number.isInteger(n) && n >= LIMITS[name].min && n <= LIMITS[name].max ? n : fallback;
+  };
+  return { user, sessionId, size: { cols: dimension('cols', 80), rows: dimension('rows', 24) } };
+}
+
+function refuse(socket: Duplex, error: unknown) {
+  const status = (error as { status?: number }).status ?? toHttpError(error).status;
+  const message = error instanceof Error ? error.message : 'refused';
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Refused'}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`,
+  );
+}
+
+async function detached(
+  sessionId: string,
+  attaching: Promise<unknown>,
+  attached: Map<string, number>,
+  deps: TerminalSocketDeps,
+) {
+  const ok = await attaching.then(
+    () => true,
+    () => false,
+  );
+  if (!ok) return;
+  const left = (attached.get(sessionId) ?? 1) - 1;
+  if (left > 0) return void attached.set(sessionId, left);
+  attached.delete(sessionId);
+  await deps.sessionsRepo
+    .setStatus(sessionId, 'detached')
+    .catch((err: unknown) => deps.log.warn({ err }, 'status not recorded'));
+}

@@ -1,0 +1,137 @@
+import { once } from 'node:events';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { systemClock } from '../../src/clock/clock.js';
+import { startServer } from '../../src/http/server.js';
+import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
+import { workspaceNames } from '../../src/quadlet/names.js';
+import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
+import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { realPodman, testImage } from '../support/podman.js';
+import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
+
+const podman = await realPodman();
+const PASSWORD = 'correct horse battery';
+
+describe.skipIf(!podman)('the terminal WebSocket', () => {
+  if (!podman) return;
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const cookies: Record<string, string> = {};
+  const ids: Record<string, number> = {};
+  const workspaces = createLibpodDriver({
+    podman,
+    clock: systemClock,
+    settings: {
+      image: testImage,
+      stopTimeoutSeconds: 2,
+      home: '/home/developer',
+      uid: 1000,
+      gid: 1000,
+    },
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock: { ...systemClock, advance: () => {} } });
+    server = await startServer(t.app, { host: '127.0.0.1', port: 0 });
+    serveTerminalSockets(server.server, {
+      auth: t.auth,
+      sessions: t.sessions,
+      sessionsRepo: t.sessionsRepo,
+      workspaces,
+      attach: createExecAttachDriver({ podman }),
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+      publicOrigin: PUBLIC_ORIGIN,
+    });
+    for (const name of ['wsalice', 'wsbob']) {
+      ids[name] = (await t.addUser(name, PASSWORD)).id;
+      const res = await t.app.request('/api/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PUBLIC_ORIGIN },
+        body: JSON.stringify({ username: name, password: PASSWORD }),
+      });
+      cookies[name] = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    }
+  });
+  afterAll(async () => {
+    await server.close();
+    for (const id of Object.values(ids)) {
+      await workspaces.remove(String(id)).catch(() => {});
+      await podman.volumes
+        .remove(workspaceNames(String(id)).volume, { force: true })
+        .catch(() => {});
+    }
+    await t.close();
+  });
+
+  const newSession = async (as: string, name: string) => {
+    const res = await t.app.request('/api/sessions', {
+      method: 'POST',
+      headers: {
+        cookie: cookies[as] ?? '',
+        origin: PUBLIC_ORIGIN,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name }),
+    });
+    return ((await res.json()) as { session: { id: string } }).session.id;
+  };
+  const open = (path: string, headers: Record<string, string>) =>
+    new WebSocket(`ws://127.0.0.1:${server.address.port}${path}`, { headers });
+  const refusal = async (ws: WebSocket) => {
+    const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
+    ws.terminate();
+    return res.statusCode;
+  };
+
+  it('refuses a foreign Origin, a missing login, and someone else’s session before upgrading', async () => {
+    const id = await newSession('wsalice', 'guarded');
+    const path = `/api/sessions/${id}/terminal`;
+    expect(
+      await refusal(open(path, { origin: 'https://evil.example', cookie: cookies.wsalice ?? '' })),
+    ).toBe(403);
+    expect(await refusal(open(path, { origin: PUBLIC_ORIGIN }))).toBe(401);
+    expect(await refusal(open(path, { origin: PUBLIC_ORIGIN, cookie: cookies.wsbob ?? '' }))).toBe(
+      404,
+    );
+    expect(
+      await refusal(
+        open('/api/sessions/..%2F..%2Fx/terminal', {
+          origin: PUBLIC_ORIGIN,
+          cookie: cookies.wsalice ?? '',
+        }),
+      ),
+    ).toBe(404);
+  });
+
+  it('starts the workspace, attaches, runs commands, and tracks active and detached', async () => {
+    const id = await newSession('wsalice', 'main');
+    const ws = open(`/api/sessions/${id}/terminal?cols=100&rows=30`, {
+      origin: PUBLIC_ORIGIN,
+      cookie: cookies.wsalice ?? '',
+    });
+    let output = '';
+    const states: string[] = [];
+    ws.on('message', (data, binary) => {
+      if (binary) output += data.toString();
+      else states.push((JSON.parse(data.toString()) as { state?: string }).state ?? '');
+    });
+    await once(ws, 'open');
+    ws.send(Buffer.from('echo "R=$((6*7))"; echo "C=$(tput cols)"\r'));
+    const deadline = Date.now() + 30_000;
+    while (!(output.includes('R=42') && output.includes('C=100')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(output).toContain('R=42');
+    expect(output).toContain('C=100');
+    expect(states[0]).toBe('starting');
+    expect(states).toContain('attached');
+    const repo = t.sessionsRepo;
+    expect((await repo.get(id)).status).toBe('active');
+    ws.close();
+    await once(ws, 'close');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await repo.get(id)).status).toBe('detached');
+  });
+});
