@@ -11,7 +11,7 @@ import { createUsersCommands } from './cli/users.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
-import { createDb } from './db/create-db.js';
+import { createDb, type Database } from './db/create-db.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
 import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
@@ -19,7 +19,7 @@ import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
 import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createPodmanClient } from './podman/client.js';
+import { createPodmanClient, type PodmanClient } from './podman/client.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
@@ -120,28 +120,16 @@ async function runUsersCommand(
 async function serve(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const clock = systemClock;
-  const database = await createDb(config.database);
-  log.info({ database: database.kind }, 'database ready');
-  const detached = await createSessionsRepository(database).detachAll();
-  log.info({ detached }, 'sessions from the previous run marked detached');
-
+  const database = await openDatabase(config, log);
   const { podman, driver } = await openWorkspaces(config, clock, log);
   log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
   await reportWorkspaces(driver, log);
 
-  const auth = createAuthService({
-    users: createUsersRepository(database),
-    authSessions: createAuthSessionsRepository(database),
-    limiter: createLoginLimiter({ clock }),
-    clock,
-  });
-  const sessionsRepo = createSessionsRepository(database);
-  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
+  const services = createServices(database, podman, clock);
   const app = createApp({
+    ...services,
     clock,
     log,
-    auth,
-    sessions,
     publicOrigin: config.publicOrigin,
     version: version(),
     checks: [
@@ -157,9 +145,7 @@ async function serve(config: Config): Promise<void> {
     env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() },
   });
   const sockets = serveTerminalSockets(server.server, {
-    auth,
-    sessions,
-    sessionsRepo,
+    ...services,
     workspaces: driver,
     attach,
     clock,
@@ -171,6 +157,29 @@ async function serve(config: Config): Promise<void> {
   for (const client of sockets.clients) client.close(CLOSE.goingAway, 'the server is restarting');
   await server.close();
   await Promise.allSettled([podman.close(), database.close()]);
+}
+
+/** Opens the database; nobody is attached yet, so every live session is detached. */
+async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  const database = await createDb(config.database);
+  const detached = await createSessionsRepository(database).detachAll();
+  log.info(
+    { database: database.kind, detached },
+    'database ready; sessions of the previous run detached',
+  );
+  return database;
+}
+
+function createServices(database: Database, podman: PodmanClient, clock: Clock) {
+  const auth = createAuthService({
+    users: createUsersRepository(database),
+    authSessions: createAuthSessionsRepository(database),
+    limiter: createLoginLimiter({ clock }),
+    clock,
+  });
+  const sessionsRepo = createSessionsRepository(database);
+  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
+  return { auth, sessions, sessionsRepo };
 }
 
 /** Workspaces outlive the server: after a restart or a crash, they are found again here. */
