@@ -23,6 +23,7 @@ import { createPodmanClient, type PodmanClient } from './podman/client.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
+import { watchWorkspaces } from './terminals/workspace-watcher.js';
 import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
 import { createImageBuilder } from './workspaces/image-builder.js';
 import { createSystemctl } from './workspaces/systemctl.js';
@@ -126,6 +127,7 @@ async function serve(config: Config): Promise<void> {
   await reportWorkspaces(driver, log);
 
   const services = createServices(database, podman, clock);
+  const watcher = watchWorkspaces({ podman, sessions: services.sessionsRepo, clock, log });
   const app = createApp({
     ...services,
     clock,
@@ -154,6 +156,7 @@ async function serve(config: Config): Promise<void> {
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);
+  watcher.stop();
   for (const client of sockets.clients) client.close(CLOSE.goingAway, 'the server is restarting');
   await server.close();
   await Promise.allSettled([podman.close(), database.close()]);
