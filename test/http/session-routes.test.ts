@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock/clock.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
-import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
-import { realPodman, testImage } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
@@ -22,12 +20,7 @@ describe.skipIf(!podman)('terminal sessions over HTTP', () => {
     t = await createTestApp();
     for (const name of ['alice', 'bob']) {
       await t.addUser(name, PASSWORD);
-      const res = await t.app.request('/api/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PUBLIC_ORIGIN },
-        body: JSON.stringify({ username: name, password: PASSWORD }),
-      });
-      cookies[name] = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookies[name] = await t.login(name, PASSWORD);
     }
   });
   afterAll(async () => {
@@ -110,17 +103,7 @@ describe.skipIf(!podman)('terminal sessions over HTTP', () => {
       await t.app.request('/api/me', { headers: { cookie: cookies.alice ?? '' } })
     ).json()) as { user: { id: number } };
     const userId = String(me.user.id);
-    const workspaces = createLibpodDriver({
-      podman,
-      clock: systemClock,
-      settings: {
-        image: testImage,
-        stopTimeoutSeconds: 2,
-        home: '/home/developer',
-        uid: 1000,
-        gid: 1000,
-      },
-    });
+    const workspaces = testWorkspaces(podman);
     try {
       await workspaces.ensure(userId);
       const { json } = await call('alice', 'POST', '/api/sessions', { name: 'doomed' });

@@ -7,8 +7,7 @@ import { startServer } from '../../src/http/server.js';
 import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
-import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
-import { realPodman, testImage } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
@@ -20,17 +19,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   const cookies: Record<string, string> = {};
   const ids: Record<string, number> = {};
-  const workspaces = createLibpodDriver({
-    podman,
-    clock: systemClock,
-    settings: {
-      image: testImage,
-      stopTimeoutSeconds: 2,
-      home: '/home/developer',
-      uid: 1000,
-      gid: 1000,
-    },
-  });
+  const workspaces = testWorkspaces(podman);
 
   beforeAll(async () => {
     t = await createTestApp({ clock: { ...systemClock, advance: () => {} } });
@@ -47,12 +36,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     });
     for (const name of ['wsalice', 'wsbob']) {
       ids[name] = (await t.addUser(name, PASSWORD)).id;
-      const res = await t.app.request('/api/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: PUBLIC_ORIGIN },
-        body: JSON.stringify({ username: name, password: PASSWORD }),
-      });
-      cookies[name] = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookies[name] = await t.login(name, PASSWORD);
     }
   });
   afterAll(async () => {

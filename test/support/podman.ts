@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '../../src/clock/clock.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { missingDependency } from './real-deps.js';
 
 const TEST_USER = process.env.CLAUDE_WEB_TEST_USER ?? 'claude-web-test';
@@ -64,4 +66,19 @@ export function testResources(podman: PodmanClient) {
         await podman.volumes.remove(name, { force: true }).catch(() => {});
     },
   };
+}
+
+/** Workspaces on the test Podman, through the libpod driver, with quick stops. */
+export function testWorkspaces(podman: PodmanClient) {
+  return createLibpodDriver({
+    podman,
+    clock: systemClock,
+    settings: {
+      image: testImage,
+      stopTimeoutSeconds: 2,
+      home: '/home/developer',
+      uid: 1000,
+      gid: 1000,
+    },
+  });
 }

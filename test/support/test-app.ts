@@ -51,6 +51,15 @@ export async function createTestApp(
     auth,
     sessions,
     sessionsRepo,
+    /** Logs `username` in through the API; resolves the cookie header to send. */
+    async login(username: string, password: string): Promise<string> {
+      const res = await app.request('/api/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: PUBLIC_ORIGIN },
+        body: JSON.stringify({ username, password }),
+      });
+      return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    },
     async addUser(username: string, password: string, isAdmin = false) {
       return users.create({
         username,

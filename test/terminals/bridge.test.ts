@@ -4,14 +4,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { systemClock } from '../../src/clock/clock.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
 import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
 import type { Terminal } from '../../src/terminals/terminal.js';
-import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
-import { realPodman, testImage } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
 
@@ -19,17 +17,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   if (!podman) return;
   const userId = `t${randomBytes(3).toString('hex')}ws`;
   const { container, volume } = workspaceNames(userId);
-  const workspaces = createLibpodDriver({
-    podman,
-    clock: systemClock,
-    settings: {
-      image: testImage,
-      stopTimeoutSeconds: 2,
-      home: '/home/developer',
-      uid: 1000,
-      gid: 1000,
-    },
-  });
+  const workspaces = testWorkspaces(podman);
   const attach = createExecAttachDriver({ podman });
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_INPUT_BYTES });

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { createAttachDriver } from '../../src/terminals/create-attach-driver.js';
 import type { AttachDriver } from '../../src/terminals/terminal.js';
-import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
-import { realPodman, testImage } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';
 
 const podman = await realPodman();
@@ -18,17 +16,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   if (!podman) return;
   const userId = `t${randomBytes(3).toString('hex')}term`;
   const { container, volume } = workspaceNames(userId);
-  const workspaces = createLibpodDriver({
-    podman,
-    clock: systemClock,
-    settings: {
-      image: testImage,
-      stopTimeoutSeconds: 2,
-      home: '/home/developer',
-      uid: 1000,
-      gid: 1000,
-    },
-  });
+  const workspaces = testWorkspaces(podman);
   const driver = createAttachDriver({
     kind,
     podman,
