@@ -7,6 +7,7 @@ import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
 import { sessionRoutes } from './session-routes.js';
+import { webRoutes } from './web-routes.js';
 
 export interface AppDeps {
   clock: Clock;
@@ -32,6 +33,7 @@ export function createApp({
   app.use(sameOriginOnly(publicOrigin));
   app.route('/', authRoutes({ auth, secureCookie: publicOrigin.startsWith('https:') }));
   app.route('/', sessionRoutes({ auth, sessions }));
+  app.route('/', webRoutes());
 
   /** Liveness: the process answers. */
   app.get('/healthz', (c) => c.json({ status: 'ok', version }));

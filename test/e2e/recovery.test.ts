@@ -1,44 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { hashPassword } from '../../src/auth/passwords.js';
-import { createDb } from '../../src/db/create-db.js';
-import { createUsersRepository } from '../../src/db/users-repository.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { realPodman, testSocketPath } from '../support/podman.js';
+import { realPodman } from '../support/podman.js';
+import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 
 const podman = await realPodman();
-const bin = join(import.meta.dirname, '../../bin/claude-web.js');
 const PASSWORD = 'correct horse battery';
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  return port;
-}
-
-/** Runs `claude-web serve` and resolves once it listens. */
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (!child.stdout) throw new Error('no stdout');
-  for await (const line of createInterface({ input: child.stdout })) {
-    if ((JSON.parse(line) as { msg?: string }).msg === 'listening') break;
-  }
-  child.stdout.resume();
-  return child;
-}
 
 describe.skipIf(!podman)(
   'recovery: 20 sessions across 5 users survive kill -9 of the server',
@@ -51,34 +23,17 @@ describe.skipIf(!podman)(
     let env: Record<string, string> = {};
 
     beforeAll(async () => {
-      const database = await createDb({ kind: 'pglite', dataDir: join(dataDir, 'db') });
-      // Ids far from other tests' workspaces: they name containers on the shared Podman.
-      await database.db.execute(
-        sql.raw(
-          `alter table users alter column id restart with ${800_000 + Math.floor(Math.random() * 90_000)}`,
-        ),
+      userIds.push(
+        ...(await seedUsers(
+          dataDir,
+          [0, 1, 2, 3, 4].map((i) => `user${i}`),
+          PASSWORD,
+        )),
       );
-      const users = createUsersRepository(database);
-      const hash = await hashPassword(PASSWORD);
-      for (let i = 0; i < 5; i++)
-        userIds.push(
-          (await users.create({ username: `user${i}`, passwordHash: hash, now: new Date() })).id,
-        );
-      await database.close();
       const port = await freePort();
       origin = `http://127.0.0.1:${port}`;
-      env = {
-        PATH: process.env.PATH ?? '',
-        DATA_DIR: dataDir,
-        LISTEN_PORT: String(port),
-        PUBLIC_URL: origin,
-        PODMAN_SOCKET: testSocketPath(),
-        WORKSPACE_DRIVER: 'libpod',
-        CONTAINER_STOP_TIMEOUT: '1',
-        LOG_LEVEL: 'warn',
-      };
-      env.LOG_LEVEL = 'info';
-      server = await startServer(env);
+      env = serverEnv(dataDir, port);
+      server = await startServerProcess(env);
     });
     afterAll(async () => {
       server?.kill('SIGKILL');
@@ -143,7 +98,7 @@ describe.skipIf(!podman)(
 
       server?.kill('SIGKILL');
       await once(server as ChildProcess, 'exit');
-      server = await startServer(env);
+      server = await startServerProcess(env);
 
       for (const cookie of cookies) {
         const res = await fetch(`${origin}/api/sessions`, { headers: { cookie } });

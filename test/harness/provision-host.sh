@@ -23,7 +23,7 @@ log() { printf '[provision] %s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { echo "provision-host.sh must run as root" >&2; exit 1; }
 
 install_packages() {
-  local wanted=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap catatonit tini)
+  local wanted=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap catatonit tini chromium)
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { sql } from 'drizzle-orm';
+import { hashPassword } from '../../src/auth/passwords.js';
+import { createDb } from '../../src/db/create-db.js';
+import { createUsersRepository } from '../../src/db/users-repository.js';
+import { testSocketPath } from './podman.js';
+
+const bin = join(import.meta.dirname, '../../bin/claude-web.js');
+
+export async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  return port;
+}
+
+/**
+ * Users in an embedded database in `dataDir`, with ids far from other tests' (they name
+ * workspace containers on the shared test Podman). Resolves their ids.
+ */
+export async function seedUsers(
+  dataDir: string,
+  usernames: string[],
+  password: string,
+): Promise<number[]> {
+  const database = await createDb({ kind: 'pglite', dataDir: join(dataDir, 'db') });
+  try {
+    const start = 700_000 + Math.floor(Math.random() * 190_000);
+    await database.db.execute(sql.raw(`alter table users alter column id restart with ${start}`));
+    const users = createUsersRepository(database);
+    const hash = await hashPassword(password);
+    const ids: number[] = [];
+    for (const username of usernames)
+      ids.push((await users.create({ username, passwordHash: hash, now: new Date() })).id);
+    return ids;
+  } finally {
+    await database.close();
+  }
+}
+
+/** The environment of a server on this machine's test Podman (libpod driver), on `port`. */
+export function serverEnv(dataDir: string, port: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    LISTEN_PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PODMAN_SOCKET: testSocketPath(),
+    WORKSPACE_DRIVER: 'libpod',
+    CONTAINER_STOP_TIMEOUT: '1',
+    LOG_LEVEL: 'info',
+  };
+}
+
+/** Runs `claude-web serve` and resolves once it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (!child.stdout) throw new Error('no stdout');
+  for await (const line of createInterface({ input: child.stdout })) {
+    if ((JSON.parse(line) as { msg?: string }).msg === 'listening') break;
+  }
+  child.stdout.resume();
+  return child;
+}
