@@ -1,0 +1,262 @@
+/**
+ * Terminal paths measured in one run on one machine, for both attach drivers beside raw
+ * `podman exec`: time for `cat` of a 100 MB file to finish behind a WebSocket client,
+ * keystroke echo latency (p50/p99), and host memory per attached idle terminal.
+ * Run as root after test/harness/provision-host.sh:  node --import tsx bench/terminals.ts
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { spawn as spawnPty } from 'node-pty';
+import { WebSocket, WebSocketServer } from 'ws';
+import { systemClock } from '../src/clock/clock.js';
+import { createPodmanClient } from '../src/podman/client.js';
+import { workspaceNames } from '../src/quadlet/names.js';
+import { bridgeTerminal } from '../src/terminals/bridge.js';
+import { createAttachDriver } from '../src/terminals/create-attach-driver.js';
+import type { AttachDriver } from '../src/terminals/terminal.js';
+import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';
+
+const socketPath =
+  process.env.PODMAN_SOCKET ??
+  `/run/user/${(await promisify(execFile)('id', ['-u', 'claude-web-test'])).stdout.trim()}/podman/podman.sock`;
+const podman = createPodmanClient({ socketPath });
+const workspaces = createLibpodDriver({
+  podman,
+  clock: systemClock,
+  settings: {
+    image: 'localhost/claude-web-workspace:latest',
+    stopTimeoutSeconds: 1,
+    home: '/home/developer',
+    uid: 1000,
+    gid: 1000,
+  },
+});
+const userId = 'benchterm';
+const { container } = workspaceNames(userId);
+const MB = 1_000_000;
+
+/** Sum of resident memory of every process on the host, in kB. */
+function hostRssKb(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {}
+  }
+  return total;
+}
+
+/** A WebSocket server bridging to `driver`, and a client; resolves the client and its output. */
+async function wsTerminal(driver: AttachDriver) {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (ws) =>
+    bridgeTerminal(
+      ws,
+      driver.attach({ container, session: randomUUID(), size: { rows: 40, cols: 120 } }),
+    ),
+  );
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  let tail = '';
+  const waiters: (() => void)[] = [];
+  client.on('message', (data, binary) => {
+    if (!binary) return;
+    tail = (tail + data.toString()).slice(-4096);
+    for (const w of waiters.splice(0)) w();
+  });
+  await once(client, 'open');
+  const waitFor = async (text: string) => {
+    while (!tail.includes(text)) await new Promise<void>((r) => waiters.push(r));
+    tail = '';
+  };
+  const reset = () => {
+    tail = '';
+  };
+  const close = () => {
+    client.close();
+    wss.close();
+    http.close();
+  };
+  return { client, waitFor, reset, close };
+}
+
+async function catThroughput(driver: AttachDriver): Promise<number> {
+  const t = await wsTerminal(driver);
+  t.client.send(Buffer.from('echo READY-$((1+1))\r'));
+  await t.waitFor('READY-2');
+  const start = performance.now();
+  t.client.send(Buffer.from('cat ~/big; echo DONE-$((2+2))\r'));
+  await t.waitFor('DONE-4');
+  const seconds = (performance.now() - start) / 1000;
+  t.close();
+  return 100 / seconds;
+}
+
+/**
+ * Each sample clears the line (Ctrl-U), lets that output settle, then times one `x` from
+ * the client's send to its echo arriving back, so no earlier output can be taken for it.
+ */
+async function echoLatency(driver: AttachDriver, samples = 200): Promise<number[]> {
+  const t = await wsTerminal(driver);
+  t.client.send(Buffer.from('echo READY-$((1+1))\r'));
+  await t.waitFor('READY-2');
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    t.client.send(Buffer.from('\x15'));
+    await new Promise((r) => setTimeout(r, 20));
+    t.reset();
+    const start = performance.now();
+    t.client.send(Buffer.from('x'));
+    await t.waitFor('x');
+    times.push(performance.now() - start);
+  }
+  t.close();
+  return times.sort((a, b) => a - b);
+}
+
+async function memoryPerTerminal(driver: AttachDriver, count = 10): Promise<number> {
+  const before = hostRssKb();
+  const terminals = await Promise.all(
+    Array.from({ length: count }, () =>
+      driver.attach({ container, session: randomUUID(), size: { rows: 24, cols: 80 } }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 2_000));
+  const after = hostRssKb();
+  for (const t of terminals) t.close();
+  await new Promise((r) => setTimeout(r, 1_000));
+  return (after - before) / count / 1024;
+}
+
+/** Echo through a bare `podman exec -it … sh` in a local pty: no tmux, no WebSocket. */
+async function rawEchoLatency(samples = 200): Promise<number[]> {
+  const pty = spawnPty(
+    'podman',
+    [
+      '--remote',
+      '--url',
+      `unix://${socketPath}`,
+      'exec',
+      '-it',
+      '--user',
+      'developer',
+      container,
+      'sh',
+    ],
+    {
+      cols: 120,
+      rows: 40,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    },
+  );
+  let tail = '';
+  let wake = () => {};
+  pty.onData((d) => {
+    tail += d;
+    wake();
+  });
+  const waitFor = async (text: string) => {
+    while (!tail.includes(text)) await new Promise<void>((r) => (wake = r));
+  };
+  pty.write('echo READY-$((1+1))\r');
+  await waitFor('READY-2');
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    pty.write('\x15');
+    await new Promise((r) => setTimeout(r, 20));
+    tail = '';
+    const start = performance.now();
+    pty.write('x');
+    await waitFor('x');
+    times.push(performance.now() - start);
+  }
+  pty.kill();
+  return times.sort((a, b) => a - b);
+}
+
+async function rawExec(): Promise<{ mbps: number; memMb: number }> {
+  const start = performance.now();
+  await promisify(execFile)(
+    'podman',
+    ['--remote', '--url', `unix://${socketPath}`, 'exec', container, 'cat', '/home/developer/big'],
+    { maxBuffer: 200 * MB, encoding: 'buffer' },
+  );
+  const mbps = 100 / ((performance.now() - start) / 1000);
+  const before = hostRssKb();
+  const clients = Array.from({ length: 10 }, () =>
+    spawn(
+      'podman',
+      ['--remote', '--url', `unix://${socketPath}`, 'exec', '-i', container, 'sleep', '30'],
+      { stdio: 'pipe' },
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 3_000));
+  const memMb = (hostRssKb() - before) / 10 / 1024;
+  for (const c of clients) c.kill('SIGKILL');
+  return { mbps, memMb };
+}
+
+try {
+  await workspaces.ensure(userId);
+  await podman.exec.run(
+    container,
+    ['sh', '-c', 'head -c 100000000 /dev/zero | tr "\\0" a | fold -w 99 > ~/big'],
+    { user: 'developer' },
+  );
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const rows: string[][] = [];
+  for (const kind of ['exec', 'pty'] as const) {
+    const driver = createAttachDriver({ kind, podman, podmanBinary: 'podman', env });
+    const mbps = await catThroughput(driver);
+    const latency = await echoLatency(driver);
+    const mem = await memoryPerTerminal(driver);
+    const p = (q: number) =>
+      latency[Math.min(latency.length - 1, Math.floor(q * latency.length))] ?? Number.NaN;
+    rows.push([
+      `${kind} driver (WebSocket, tmux)`,
+      mbps.toFixed(1),
+      p(0.5).toFixed(1),
+      p(0.99).toFixed(1),
+      mem.toFixed(1),
+    ]);
+  }
+  const raw = await rawExec();
+  const rawEcho = await rawEchoLatency();
+  const q = (t: number[], p: number) =>
+    (t[Math.min(t.length - 1, Math.floor(p * t.length))] ?? Number.NaN).toFixed(1);
+  rows.push([
+    'raw podman exec (no tmux, no WebSocket)',
+    raw.mbps.toFixed(1),
+    q(rawEcho, 0.5),
+    q(rawEcho, 0.99),
+    raw.memMb.toFixed(1),
+  ]);
+  const header = [
+    'path',
+    'cat 100 MB (MB/s)',
+    'echo p50 (ms)',
+    'echo p99 (ms)',
+    'host MB per idle terminal',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of [header, ...rows])
+    console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+  console.log('\nmedian ratios to raw podman exec (throughput, echo p50, memory):');
+  for (const r of rows.slice(0, 2)) {
+    const ratio = (a: string | undefined, b: string | number) => (Number(a) / Number(b)).toFixed(2);
+    console.log(
+      `  ${r[0]}: ${ratio(r[1], raw.mbps)}x, ${ratio(r[2], q(rawEcho, 0.5))}x, ${ratio(r[4], raw.memMb)}x`,
+    );
+  }
+} finally {
+  await workspaces.remove(userId).catch(() => {});
+  await podman.volumes.remove(workspaceNames(userId).volume, { force: true }).catch(() => {});
+  await podman.close();
+}
