@@ -4,6 +4,7 @@ import { AppError } from '../errors/app-error.js';
 /** The one place where error codes become HTTP statuses. Unlisted codes are 500s. */
 const statusByCode: Record<string, ContentfulStatusCode> = {
   'http.bad_request': 400,
+  'http.not_found': 404,
   'http.forbidden_origin': 403,
   'auth.invalid_credentials': 401,
   'auth.unauthenticated': 401,

@@ -1,10 +1,11 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
+import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
 import { encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js';
@@ -70,8 +71,9 @@ function connect(
       session: sessionId,
       size,
     });
-    attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
     await sessionsRepo.setStatus(sessionId, 'active');
+    // Counted only once attached for good: `detached` undoes only successful attaches.
+    attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
     status('attached');
     return terminal;
   })();
@@ -93,12 +95,10 @@ function connect(
 async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
   const url = new URL(req.url ?? '/', deps.publicOrigin);
   const match = PATH.exec(url.pathname);
-  if (!match) throw Object.assign(new Error('no such WebSocket'), { status: 404 });
+  if (!match) throw new AppError('http.not_found', `no WebSocket at ${url.pathname}`);
   if (req.headers.origin !== deps.publicOrigin) {
-    throw Object.assign(
-      new Error(`WebSockets from ${req.headers.origin ?? 'no origin'} are not accepted`),
-      { status: 403 },
-    );
+    const origin = req.headers.origin ?? 'no origin';
+    throw new AppError('http.forbidden_origin', `WebSockets from ${origin} are not accepted`);
   }
   const token = parseCookie(req.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
   const user = await deps.auth.authenticate(token);
@@ -111,12 +111,11 @@ async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
   return { user, sessionId, size: { cols: dimension('cols', 80), rows: dimension('rows', 24) } };
 }
 
+/** A refused upgrade is a plain HTTP answer, mapped like every other error. */
 function refuse(socket: Duplex, error: unknown) {
-  const status = (error as { status?: number }).status ?? toHttpError(error).status;
-  const message = error instanceof Error ? error.message : 'refused';
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Refused'}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`,
-  );
+  const { status, body } = toHttpError(error);
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\nconnection: close`;
+  socket.end(`${head}\r\n\r\n${JSON.stringify(body)}`);
 }
 
 async function detached(

@@ -30,9 +30,13 @@ export interface WorkspaceNames {
   volumeService: string;
 }
 
+export function isUserId(userId: string): boolean {
+  return USER_ID.test(userId);
+}
+
 /** Every name derived from a user id; throws `workspace.invalid_user_id` for an unsafe one. */
 export function workspaceNames(userId: string): WorkspaceNames {
-  if (!USER_ID.test(userId)) throw invalidUserId(userId);
+  if (!isUserId(userId)) throw invalidUserId(userId);
   const container = `claude-web-user-${userId}`;
   const volume = `${container}-data`;
   return {

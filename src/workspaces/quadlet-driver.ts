@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { PodmanClient } from '../podman/client.js';
-import { LABEL_MANAGED, workspaceNames } from '../quadlet/names.js';
+import { isUserId, LABEL_MANAGED, workspaceNames } from '../quadlet/names.js';
 import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
@@ -18,16 +18,6 @@ export interface QuadletDriverDeps {
 }
 
 const CONTAINER_FILE = /^claude-web-user-(.+)\.container$/;
-
-/** Files in the quadlet directory that no valid user id could have produced are not ours. */
-function isUserId(id: string): boolean {
-  try {
-    workspaceNames(id);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Workspaces as quadlet units of the account's systemd user manager: they keep running when
@@ -110,6 +100,7 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       const seen = new Set(running.map((w) => w.userId));
       const unitUsers = (await files.list())
         .flatMap((f) => CONTAINER_FILE.exec(f)?.[1] ?? [])
+        // Files that no valid user id could have produced are not ours.
         .filter(isUserId);
       const stopped = await Promise.all(unitUsers.filter((u) => !seen.has(u)).map(unitStatus));
       return [...running, ...stopped];

@@ -1,9 +1,14 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RenderedUnit } from '../quadlet/workspace-units.js';
 
 /** The quadlet directory of one account, where workspace units are written and deleted. */
 export function createUnitFiles(dir: string) {
+  const exists = (fileName: string) =>
+    access(join(dir, fileName)).then(
+      () => true,
+      () => false,
+    );
   return {
     dir,
     /** Writes each unit whose content differs; resolves whether anything changed. */
@@ -25,18 +30,13 @@ export function createUnitFiles(dir: string) {
     async remove(fileNames: string[]): Promise<boolean> {
       let removed = false;
       for (const name of fileNames) {
-        const existed = await readFile(join(dir, name)).then(
-          () => true,
-          () => false,
-        );
+        const existed = await exists(name);
         await rm(join(dir, name), { force: true });
         removed ||= existed;
       }
       return removed;
     },
-    async exists(fileName: string): Promise<boolean> {
-      return (await this.list()).includes(fileName);
-    },
+    exists,
     async list(): Promise<string[]> {
       return readdir(dir).catch(() => []);
     },
