@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAuthService } from './auth/auth-service.js';
+import { createFirstAdmin } from './auth/first-admin.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
+import { createTrustedProxy } from './auth/trusted-proxy.js';
 import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
 import { createContainersCommands } from './cli/containers.js';
 import { createOutput } from './cli/output.js';
@@ -126,13 +128,16 @@ async function serve(config: Config): Promise<void> {
   log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
   await reportWorkspaces(driver, log);
 
+  await announceFirstAdmin(database, clock);
   const services = createServices(database, podman, clock);
+  const proxy = config.authProxy && createTrustedProxy(config.authProxy);
   const watcher = watchWorkspaces({ podman, sessions: services.sessionsRepo, clock, log });
   const app = createApp({
     ...services,
     clock,
     log,
     publicOrigin: config.publicOrigin,
+    proxy,
     version: version(),
     checks: [
       { name: 'database', check: () => database.ping() },
@@ -153,6 +158,7 @@ async function serve(config: Config): Promise<void> {
     clock,
     log,
     publicOrigin: config.publicOrigin,
+    proxy,
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);
@@ -171,6 +177,19 @@ async function openDatabase(config: Config, log: Logger): Promise<Database> {
     'database ready; sessions of the previous run detached',
   );
   return database;
+}
+
+/**
+ * A fresh installation gets its administrator, whose password is shown once on stderr: the
+ * log on stdout stays machine-readable and never carries the password.
+ */
+async function announceFirstAdmin(database: Database, clock: Clock) {
+  const admin = await createFirstAdmin({ users: createUsersRepository(database), clock });
+  if (!admin) return;
+  process.stderr.write(
+    `claude-web: first start: created the administrator "${admin.username}"\n` +
+      `claude-web: password (shown once, not stored): ${admin.password}\n`,
+  );
 }
 
 function createServices(database: Database, podman: PodmanClient, clock: Clock) {

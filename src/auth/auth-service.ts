@@ -5,6 +5,7 @@ import type { User, UsersRepository } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { checkUsername } from './usernames.js';
 
 export const authErrors = {
   invalidCredentials: () => new AppError('auth.invalid_credentials', 'wrong username or password'),
@@ -68,6 +69,26 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await users.get(session.userId);
       if (user.disabledAt) throw authErrors.unauthenticated();
       await authSessions.touch(session.tokenHash, now, new Date(now.getTime() + idleMs));
+      return user;
+    },
+
+    /**
+     * The user a trusted proxy vouches for. A username seen for the first time becomes a
+     * user without a password (the proxy is the login); a disabled user stays out.
+     */
+    async authenticateProxied(username: string): Promise<User> {
+      const existing = await users.findByUsername(username);
+      const user =
+        existing ??
+        (await users
+          .create({ username: checkUsername(username), now: clock.now() })
+          .catch(async (error: unknown) => {
+            // Two first requests at once: the other one created it.
+            const raced = await users.findByUsername(username);
+            if (raced) return raced;
+            throw error;
+          }));
+      if (user.disabledAt) throw authErrors.unauthenticated();
       return user;
     },
 

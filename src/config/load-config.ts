@@ -16,6 +16,8 @@ export interface Config {
   listen: { host: string; port: number };
   /** The origin browsers use, e.g. https://terminals.example.com. */
   publicOrigin: string;
+  /** Trusted reverse-proxy authentication; absent when off. */
+  authProxy?: { header: string; addresses: string[] };
   workspace: {
     driver: Values['WORKSPACE_DRIVER'];
     quadletDir: string;
@@ -72,6 +74,9 @@ function toConfig(v: Values): Config {
     dataDir: v.DATA_DIR,
     listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
     publicOrigin: v.PUBLIC_URL,
+    authProxy: v.AUTH_PROXY_HEADER
+      ? { header: v.AUTH_PROXY_HEADER, addresses: v.AUTH_PROXY_ADDRESSES }
+      : undefined,
     workspace: {
       driver: v.WORKSPACE_DRIVER,
       quadletDir: v.QUADLET_DIR,

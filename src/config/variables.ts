@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 
@@ -49,6 +50,25 @@ const postgresUrl = z
   .string()
   .trim()
   .refine((s) => URL.canParse(s) && /^postgres(ql)?:$/.test(new URL(s).protocol));
+
+/** One IP address or CIDR range: 10.0.0.5, 10.0.0.0/8, ::1, fd00::/8. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+const addressList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+  )
+  .refine((list) => list.length > 0 && list.every(isAddressOrRange));
 
 function runtimeDir({ env, uid }: DefaultContext): string {
   return env.XDG_RUNTIME_DIR || `/run/user/${uid}`;
@@ -125,6 +145,25 @@ export const variables = {
           URL.canParse(s) && /^https?:$/.test(new URL(s).protocol) && new URL(s).pathname === '/',
       )
       .transform((s) => new URL(s).origin),
+  }),
+  AUTH_PROXY_HEADER: variable({
+    description:
+      'Trusted reverse-proxy mode: the request header in which the proxy passes the authenticated username (such as `X-Forwarded-User`). Unset: only the login form.',
+    defaultText: '(unset: off)',
+    default: () => undefined,
+    allowed: 'an HTTP header name such as X-Forwarded-User',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]+$/),
+  }),
+  AUTH_PROXY_ADDRESSES: variable({
+    description:
+      'Addresses or CIDR ranges the proxy connects from, comma-separated. `AUTH_PROXY_HEADER` from any other address is refused.',
+    defaultText: '127.0.0.1,::1',
+    default: () => '127.0.0.1,::1',
+    allowed: 'comma-separated IP addresses or CIDR ranges, such as 127.0.0.1,10.0.0.0/8',
+    schema: addressList,
   }),
   WORKSPACE_IMAGE: variable({
     description: "Image of every user's workspace container, built from the `Containerfile`.",

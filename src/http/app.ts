@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import type { AuthService } from '../auth/auth-service.js';
+import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
+import { createIdentity } from './identity.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
 import { sessionRoutes } from './session-routes.js';
 import { webRoutes } from './web-routes.js';
@@ -18,6 +20,8 @@ export interface AppDeps {
   sessions: SessionsService;
   /** The origin browsers use; others may not change anything. */
   publicOrigin: string;
+  /** Trusted reverse-proxy authentication, when configured. */
+  proxy?: TrustedProxy;
 }
 
 export function createApp({
@@ -28,11 +32,13 @@ export function createApp({
   auth,
   sessions,
   publicOrigin,
+  proxy,
 }: AppDeps): Hono {
   const app = new Hono();
+  const identity = createIdentity({ auth, proxy });
   app.use(sameOriginOnly(publicOrigin));
-  app.route('/', authRoutes({ auth, secureCookie: publicOrigin.startsWith('https:') }));
-  app.route('/', sessionRoutes({ auth, sessions }));
+  app.route('/', authRoutes({ auth, identity, secureCookie: publicOrigin.startsWith('https:') }));
+  app.route('/', sessionRoutes({ identity, sessions }));
   app.route('/', webRoutes());
 
   /** Liveness: the process answers. */

@@ -1,13 +1,11 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth-service.js';
 import type { User } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
-
-export const SESSION_COOKIE = 'claude_web_session';
+import { type Identity, remoteAddress, SESSION_COOKIE } from './identity.js';
 
 export type AuthEnv = { Variables: { user: User } };
 
@@ -20,25 +18,24 @@ export function publicUser(user: User) {
   return { id: user.id, username: user.username, isAdmin: user.isAdmin };
 }
 
-/** The connecting address, for rate limiting; `app.request()` in tests has none. */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Puts the logged-in user on the context, or answers 401. */
-export function requireUser(auth: AuthService) {
+/** Puts the caller on the context, or answers 401. */
+export function requireUser(identity: Identity) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    c.set('user', await auth.authenticate(getCookie(c, SESSION_COOKIE)));
+    c.set('user', await identity.ofContext(c));
     await next();
   });
 }
 
 /** POST /api/login, POST /api/logout, GET /api/me. */
-export function authRoutes({ auth, secureCookie }: { auth: AuthService; secureCookie: boolean }) {
+export function authRoutes({
+  auth,
+  identity,
+  secureCookie,
+}: {
+  auth: AuthService;
+  identity: Identity;
+  secureCookie: boolean;
+}) {
   const app = new Hono<AuthEnv>();
 
   app.post('/api/login', async (c) => {
@@ -48,7 +45,7 @@ export function authRoutes({ auth, secureCookie }: { auth: AuthService; secureCo
     const { token, user, expiresAt } = await auth.login(
       body.data.username,
       body.data.password,
-      clientAddress(c),
+      remoteAddress(c) ?? 'unknown',
     );
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
@@ -66,7 +63,7 @@ export function authRoutes({ auth, secureCookie }: { auth: AuthService; secureCo
     return c.body(null, 204);
   });
 
-  app.get('/api/me', requireUser(auth), (c) => c.json({ user: publicUser(c.var.user) }));
+  app.get('/api/me', requireUser(identity), (c) => c.json({ user: publicUser(c.var.user) }));
 
   return app;
 }

@@ -9,6 +9,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'auth.invalid_credentials': 401,
   'auth.unauthenticated': 401,
   'auth.rate_limited': 429,
+  'auth.untrusted_proxy': 403,
   'auth.weak_password': 400,
   'user.not_found': 404,
   'user.username_taken': 409,

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { AuthService } from '../auth/auth-service.js';
 import type { Session } from '../db/sessions-repository.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import { type AuthEnv, requireUser } from './auth-routes.js';
+import type { Identity } from './identity.js';
 
 function publicSession(s: Session) {
   return {
@@ -16,15 +16,15 @@ function publicSession(s: Session) {
 
 /** The caller's terminal sessions: list, create, rename, close. */
 export function sessionRoutes({
-  auth,
+  identity,
   sessions,
 }: {
-  auth: AuthService;
+  identity: Identity;
   sessions: SessionsService;
 }) {
   const app = new Hono<AuthEnv>();
-  app.use('/api/sessions', requireUser(auth));
-  app.use('/api/sessions/*', requireUser(auth));
+  app.use('/api/sessions', requireUser(identity));
+  app.use('/api/sessions/*', requireUser(identity));
   const body = async (c: { req: { json(): Promise<unknown> } }) =>
     ((await c.req.json().catch(() => ({}))) ?? {}) as { name?: unknown };
 

@@ -1,8 +1,8 @@
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { parse as parseCookie } from 'hono/utils/cookie';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuthService } from '../auth/auth-service.js';
+import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError } from '../errors/app-error.js';
@@ -12,11 +12,12 @@ import { encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
-import { SESSION_COOKIE } from './auth-routes.js';
 import { toHttpError } from './errors.js';
+import { createIdentity } from './identity.js';
 
 export interface TerminalSocketDeps {
   auth: AuthService;
+  proxy?: TrustedProxy;
   sessions: SessionsService;
   sessionsRepo: SessionsRepository;
   workspaces: WorkspaceDriver;
@@ -100,8 +101,7 @@ async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
     const origin = req.headers.origin ?? 'no origin';
     throw new AppError('http.forbidden_origin', `WebSockets from ${origin} are not accepted`);
   }
-  const token = parseCookie(req.headers.cookie ?? '', SESSION_COOKIE)[SESSION_COOKIE];
-  const user = await deps.auth.authenticate(token);
+  const user = await createIdentity(deps).ofUpgrade(req);
   const sessionId = decodeURIComponent(match[1] ?? '');
   await deps.sessions.own(user, sessionId);
   const dimension = (name: 'cols' | 'rows', fallback: number) => {

@@ -41,30 +41,66 @@ describe.skipIf(!podman)('claude-web serve', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves with the embedded database and reports itself ready, then stops on SIGTERM', async () => {
-    child = spawn(process.execPath, [bin, 'serve'], {
+  const serve = (dir = dataDir) => {
+    const started = spawn(process.execPath, [bin, 'serve'], {
       env: {
         PATH: process.env.PATH ?? '',
-        DATA_DIR: dataDir,
+        DATA_DIR: dir,
         LISTEN_PORT: '0',
         PODMAN_SOCKET: testSocketPath(),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (!child.stdout) throw new Error('no stdout');
-    const lines = createInterface({ input: child.stdout });
-    let port = 0;
-    for await (const line of lines) {
-      const entry = JSON.parse(line);
-      if (entry.msg === 'listening') {
-        port = entry.address.port;
-        break;
+    child = started;
+    let stderr = '';
+    started.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const listening = (async () => {
+      if (!started.stdout) throw new Error('no stdout');
+      for await (const line of createInterface({ input: started.stdout })) {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'listening') return entry.address.port as number;
       }
-    }
+      throw new Error(`the server ended before listening: ${stderr}`);
+    })();
+    return { child: started, listening, stderr: () => stderr };
+  };
+  const stop = async (running: ChildProcess) => {
+    running.kill('SIGTERM');
+    const [code] = await once(running, 'exit');
+    return code;
+  };
+
+  it('serves with the embedded database and reports itself ready, then stops on SIGTERM', async () => {
+    const first = serve();
+    const port = await first.listening;
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(0);
+    expect(await stop(first.child)).toBe(0);
+  });
+
+  it('creates the first administrator once, showing the password on stderr only', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'claude-web-first-'));
+    const initial = serve(fresh);
+    const port = await initial.listening;
+    const password = initial
+      .stderr()
+      .match(/^claude-web: password \(shown once, not stored\): ([A-Za-z0-9_-]{24})$/m)?.[1];
+    expect(initial.stderr()).toMatch(/created the administrator "admin"/);
+    const login = await fetch(`http://127.0.0.1:${port}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ user: { username: 'admin', isAdmin: true } });
+    await stop(initial.child);
+
+    const again = serve(fresh);
+    await again.listening;
+    expect(again.stderr()).toBe('');
+    await stop(again.child);
+    rmSync(fresh, { recursive: true, force: true });
   });
 });

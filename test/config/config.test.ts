@@ -116,8 +116,26 @@ const accepted: Case[] = [
   ['CONTAINER_PIDS_LIMIT', 'none', (c) => c.workspace.limits.pidsLimit, undefined],
   ['CONTAINER_PIDS_LIMIT', '100', (c) => c.workspace.limits.pidsLimit, 100],
   ['LOG_LEVEL', 'debug', (c) => c.logLevel, 'debug'],
+  [
+    'AUTH_PROXY_HEADER',
+    'X-Forwarded-User',
+    (c) => c.authProxy,
+    { header: 'X-Forwarded-User', addresses: ['127.0.0.1', '::1'] },
+  ],
+  ['AUTH_PROXY_ADDRESSES', '10.0.0.0/8', (c) => c.authProxy, undefined],
   ['TERMINAL_ATTACH', 'pty', (c) => c.terminalAttach, 'pty'],
 ];
+
+it('reads AUTH_PROXY_ADDRESSES as a list of addresses and ranges', () => {
+  const config = load({
+    AUTH_PROXY_HEADER: 'X-User',
+    AUTH_PROXY_ADDRESSES: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8 ',
+  });
+  expect(config.authProxy).toEqual({
+    header: 'X-User',
+    addresses: ['10.0.0.0/8', '192.168.1.7', 'fd00::/8'],
+  });
+});
 
 describe.each(accepted)('%s=%j', (variable, value, pick, expected) => {
   it('is accepted', () => {
@@ -158,6 +176,12 @@ const refused: [variable: string, value: string][] = [
   ['CONTAINER_PIDS_LIMIT', '-5'],
   ['CONTAINER_PIDS_LIMIT', 'unlimited'],
   ['LOG_LEVEL', 'verbose'],
+  ['AUTH_PROXY_HEADER', 'X Forwarded User'],
+  ['AUTH_PROXY_HEADER', 'X-User:'],
+  ['AUTH_PROXY_ADDRESSES', 'proxy.example.com'],
+  ['AUTH_PROXY_ADDRESSES', '10.0.0.0/33'],
+  ['AUTH_PROXY_ADDRESSES', '10.0.0.1/8/2'],
+  ['AUTH_PROXY_ADDRESSES', ' , '],
   ['TERMINAL_ATTACH', 'ssh'],
 ];
 

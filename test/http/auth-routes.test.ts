@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/http/auth-routes.js';
+import { SESSION_COOKIE } from '../../src/http/identity.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const PASSWORD = 'correct horse battery';

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
+import type { TrustedProxy } from '../../src/auth/trusted-proxy.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import { createDb } from '../../src/db/create-db.js';
@@ -21,7 +22,11 @@ export const PUBLIC_ORIGIN = 'http://claude-web.test';
  * real Podman (used when sessions are closed).
  */
 export async function createTestApp(
-  options: { checks?: ReadinessCheck[]; clock?: Clock & { advance(ms: number): void } } = {},
+  options: {
+    checks?: ReadinessCheck[];
+    clock?: Clock & { advance(ms: number): void };
+    proxy?: TrustedProxy;
+  } = {},
 ) {
   const clock = options.clock ?? createFakeClock();
   const database = await createDb({ kind: 'pglite' });
@@ -43,6 +48,7 @@ export async function createTestApp(
     version: '1.2.3',
     auth,
     publicOrigin: PUBLIC_ORIGIN,
+    proxy: options.proxy,
   });
   return {
     app,
@@ -51,6 +57,7 @@ export async function createTestApp(
     auth,
     sessions,
     sessionsRepo,
+    users,
     /** Logs `username` in through the API; resolves the cookie header to send. */
     async login(username: string, password: string): Promise<string> {
       const res = await app.request('/api/login', {
