@@ -6,38 +6,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { realBrowser } from '../support/browser.js';
+import { realBrowser, screen, waitForScreen } from '../support/browser.js';
 import { realPodman } from '../support/podman.js';
 import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
 const PASSWORD = 'correct horse battery';
-
-/** What the page's terminal shows, line by line (scrollback included). */
-const screen = (page: Page) =>
-  page.evaluate(() => {
-    const term = (
-      globalThis as unknown as {
-        claudeWebTerminal?: {
-          buffer: {
-            active: {
-              length: number;
-              getLine(i: number): { translateToString(trim: boolean): string } | undefined;
-            };
-          };
-        };
-      }
-    ).claudeWebTerminal;
-    const buffer = term?.buffer.active;
-    const lines: string[] = [];
-    for (let i = 0; buffer && i < buffer.length; i++)
-      lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  });
-const waitForScreen = async (page: Page, pattern: RegExp, timeoutMs = 60_000) => {
-  await expect.poll(() => screen(page), { timeout: timeoutMs, interval: 200 }).toMatch(pattern);
-};
 
 describe.skipIf(!browser)('the browser terminal (Chromium, real server, real Podman)', () => {
   if (!browser || !podman) return;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { missingDependency } from './real-deps.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,3 +30,28 @@ export async function realBrowser(): Promise<Browser | undefined> {
     ],
   });
 }
+
+/** What the page's terminal shows, line by line (scrollback included). */
+export const screen = (page: Page) =>
+  page.evaluate(() => {
+    const term = (
+      globalThis as unknown as {
+        claudeWebTerminal?: {
+          buffer: {
+            active: {
+              length: number;
+              getLine(i: number): { translateToString(trim: boolean): string } | undefined;
+            };
+          };
+        };
+      }
+    ).claudeWebTerminal;
+    const buffer = term?.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; buffer && i < buffer.length; i++)
+      lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  });
+export const waitForScreen = async (page: Page, pattern: RegExp, timeoutMs = 60_000) => {
+  await expect.poll(() => screen(page), { timeout: timeoutMs, interval: 200 }).toMatch(pattern);
+};
