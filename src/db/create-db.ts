@@ -19,6 +19,14 @@ export interface Database {
   kind: DatabaseConfig['kind'];
   /** Round-trips a trivial query; rejects with `db.unreachable`. */
   ping(): Promise<void>;
+  /**
+   * Runs `fn` while holding the named lock across every process on this database; resolves
+   * `{ locked: false }` at once when another holder has it. (PGlite has one process.)
+   */
+  exclusive<T>(
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<{ locked: true; value: T } | { locked: false }>;
   close(): Promise<void>;
 }
 
@@ -49,7 +57,13 @@ async function openPostgres(url: string): Promise<Database> {
     await sql.end({ timeout: 1 });
     throw error;
   }
-  return { db, kind: 'postgres', ping, close: () => sql.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: 'postgres',
+    ping,
+    exclusive: (name, fn) => tryAdvisoryLock(sql, name, fn),
+    close: () => sql.end({ timeout: 5 }),
+  };
 }
 
 /** Several servers may start at once against one database; one migrates, the rest wait. */
@@ -62,6 +76,21 @@ async function migrateOnce(sql: postgres.Sql, run: () => Promise<void>): Promise
     });
   } finally {
     await lock`select pg_advisory_unlock(hashtext('claude-web:migrations'))`.catch(() => {});
+    lock.release();
+  }
+}
+
+async function tryAdvisoryLock<T>(sql: postgres.Sql, name: string, fn: () => Promise<T>) {
+  const lock = await sql.reserve();
+  try {
+    const [row] = await lock`select pg_try_advisory_lock(hashtext(${name})) as ok`;
+    if (!row?.ok) return { locked: false as const };
+    try {
+      return { locked: true as const, value: await fn() };
+    } finally {
+      await lock`select pg_advisory_unlock(hashtext(${name}))`.catch(() => {});
+    }
+  } finally {
     lock.release();
   }
 }
@@ -82,6 +111,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     ping: async () => {
       await client.query('select 1');
     },
+    exclusive: async (_name, fn) => ({ locked: true, value: await fn() }),
     close: () => client.close(),
   };
 }

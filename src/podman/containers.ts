@@ -23,6 +23,8 @@ export interface ContainersApi {
   start(nameOrId: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeoutSeconds`; resolves when stopped or already so. */
   stop(nameOrId: string, options?: { timeoutSeconds?: number }): Promise<void>;
+  /** Sends a signal (default SIGKILL) to the container's init; 409 when it is not running. */
+  kill(nameOrId: string, signal?: string): Promise<void>;
   /** Removes the container (404 if there is none); named volumes are never removed with it. */
   remove(nameOrId: string, options?: { force?: boolean; timeoutSeconds?: number }): Promise<void>;
 }
@@ -72,6 +74,9 @@ export function createContainersApi(transport: Transport): ContainersApi {
         query: { timeout: options.timeoutSeconds },
         accept: [304],
       });
+    },
+    async kill(nameOrId, signal = 'SIGKILL') {
+      await transport.empty({ method: 'POST', path: `${path(nameOrId)}/kill`, query: { signal } });
     },
     async remove(nameOrId, options = {}) {
       await transport.empty({

@@ -10,6 +10,11 @@ function fromUnixSeconds(seconds: number): Date | undefined {
   return seconds > 0 ? new Date(seconds * 1000) : undefined;
 }
 
+function validDate(text: string): Date | undefined {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
 export function absentStatus(userId: string): WorkspaceStatus {
   const names = workspaceNames(userId);
   return {
@@ -31,6 +36,8 @@ export function statusOf(summary: ContainerSummary): WorkspaceStatus | undefined
     ...absentStatus(userId),
     state: summary.State === 'running' ? 'running' : 'stopped',
     containerId: summary.Id,
+    labels: summary.Labels ?? {},
+    createdAt: validDate(summary.Created),
     startedAt: fromUnixSeconds(summary.StartedAt),
     finishedAt: exited ? fromUnixSeconds(summary.ExitedAt) : undefined,
     exitCode,

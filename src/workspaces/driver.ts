@@ -14,6 +14,11 @@ export interface WorkspaceStatus {
   exitCode?: number;
   /** Ended on its own with an error (not by a graceful stop); Podman or systemd may restart it. */
   crashed: boolean;
+  /** Set when systemd reports the workspace's unit `failed`. */
+  unitFailed?: boolean;
+  createdAt?: Date;
+  /** The container's labels; cleanup touches nothing without `claude-web.managed=true`. */
+  labels?: Record<string, string>;
 }
 
 export interface EnsureOptions {

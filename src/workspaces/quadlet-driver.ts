@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { PodmanClient } from '../podman/client.js';
-import { isUserId, LABEL_MANAGED, workspaceNames } from '../quadlet/names.js';
+import { isUserId, LABEL_MANAGED, workspaceLabels, workspaceNames } from '../quadlet/names.js';
 import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
@@ -57,6 +57,9 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       finishedAt: at > 0 ? new Date(at * 1000) : undefined,
       exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
       crashed: props.ActiveState === 'failed',
+      unitFailed: props.ActiveState === 'failed',
+      // The unit file is ours, whether or not a container exists right now.
+      labels: workspaceLabels(userId),
     };
   }
 

@@ -1,74 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import type { PodmanClient } from '../../src/podman/client.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import type { WorkspaceDriver, WorkspaceSettings } from '../../src/workspaces/driver.js';
-import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
-import { createQuadletDriver } from '../../src/workspaces/quadlet-driver.js';
-import { serializePerUser } from '../../src/workspaces/serialized.js';
-import { realPodman, testImage } from '../support/podman.js';
-import { HOST_USER, type SystemdHost, systemdHost } from '../support/systemd-host.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+import { workspaceDrivers } from '../support/workspace-drivers.js';
 
-const machinePodman = await realPodman();
-const host = await systemdHost();
-
-const settings: WorkspaceSettings = {
-  image: testImage,
-  memoryBytes: 512 * 1024 ** 2,
-  cpus: 1,
-  pidsLimit: 512,
-  stopTimeoutSeconds: 5,
-  home: '/home/developer',
-  uid: 1000,
-  gid: 1000,
-};
-
-interface Subject {
-  driver: WorkspaceDriver;
-  podman: PodmanClient;
-}
-type Factory = [kind: string, make: () => Promise<Subject>];
-
-const libpod: Factory = [
-  'libpod on Podman 4.3 without systemd',
-  async () => {
-    const podman = machinePodman as PodmanClient;
-    return {
-      podman,
-      driver: serializePerUser(createLibpodDriver({ podman, clock: systemClock, settings })),
-    };
-  },
-];
-
-const quadlet: Factory = [
-  'quadlet on Podman 5 under systemd --user',
-  async () => {
-    const h = host as SystemdHost;
-    const unitDir = `${HOST_USER.home}/.config/containers/systemd`;
-    await h.user(['mkdir', '-p', unitDir]);
-    const podman = createPodmanClient({ socketPath: h.podmanSocket() });
-    // The test host has no memory, CPU or pids controller to enforce limits with.
-    const unlimited = {
-      ...settings,
-      memoryBytes: undefined,
-      cpus: undefined,
-      pidsLimit: undefined,
-    };
-    const driver = createQuadletDriver({
-      podman,
-      clock: systemClock,
-      settings: unlimited,
-      systemctl: h.systemctl,
-      unitDir: join(h.root, unitDir),
-    });
-    return { podman, driver: serializePerUser(driver) };
-  },
-];
-
-const drivers = [...(machinePodman ? [libpod] : []), ...(host ? [quadlet] : [])];
+const drivers = await workspaceDrivers();
 
 describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
   let driver: WorkspaceDriver;

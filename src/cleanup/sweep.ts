@@ -1,0 +1,197 @@
+import type { Clock } from '../clock/clock.js';
+import type { CleanupRun, CleanupRunsRepository } from '../db/cleanup-runs-repository.js';
+import type { Database } from '../db/create-db.js';
+import type { SessionsRepository } from '../db/sessions-repository.js';
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../log/logger.js';
+import type { WorkspaceDriver } from '../workspaces/driver.js';
+import { type Decision, decide, type PolicyConfig } from './policy.js';
+
+export type DecisionResult = 'kept' | 'removed' | 'failed' | 'dry_run';
+
+export interface AppliedDecision extends Decision {
+  result: DecisionResult;
+  error?: string;
+}
+
+export interface SweepReport {
+  /** Absent for a dry run, which writes nothing anywhere. */
+  runId?: number;
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  outcome: Exclude<CleanupRun['outcome'], 'running'>;
+  decisions: AppliedDecision[];
+}
+
+export interface SweepDeps {
+  workspaces: WorkspaceDriver;
+  sessions: SessionsRepository;
+  runs: CleanupRunsRepository;
+  database: Pick<Database, 'exclusive'>;
+  clock: Clock;
+  log: Logger;
+  config: PolicyConfig;
+  /** How many workspaces are removed at once. */
+  concurrency?: number;
+}
+
+export const cleanupErrors = {
+  busy: () =>
+    new AppError('cleanup.busy', 'a cleanup run is already in progress; try again when it ends'),
+};
+
+const numericIds = (ids: string[]) => ids.map(Number).filter(Number.isSafeInteger);
+
+/** Each user's latest session activity, keyed like workspaces (by the id as text). */
+async function lastActivity(sessions: SessionsRepository, userIds: string[]) {
+  const byUser = await sessions.latestActivityByUser(numericIds(userIds));
+  return new Map([...byUser].map(([id, at]) => [String(id), at]));
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
+}
+
+/**
+ * The cleanup sweep: lists every workspace once, decides with the pure policy, then removes
+ * what the policy says (volume kept, the user's sessions marked dead). A failure on one
+ * workspace is logged and recorded, and the sweep goes on. Never two at once, across
+ * processes sharing the database.
+ */
+export function createCleanupSweep(deps: SweepDeps) {
+  const { workspaces, sessions, runs, clock, log, config } = deps;
+
+  /** Removes one workspace, unless activity since the decision makes it stay. */
+  async function apply(decision: Decision): Promise<AppliedDecision> {
+    if (decision.action === 'keep') return { ...decision, result: 'kept' };
+    if (decision.rule === 'idle' || decision.rule === 'idle_without_sessions') {
+      const fresh = await lastActivity(sessions, [decision.userId]);
+      const at = fresh.get(decision.userId);
+      if (at && clock.now().getTime() - at.getTime() <= config.idleHours * 3_600_000)
+        return { ...decision, result: 'kept', reason: `${decision.reason}; used since: kept` };
+    }
+    try {
+      await workspaces.remove(decision.userId);
+      const ended = await sessions.endAllForUser(
+        Number(decision.userId),
+        `workspace removed by cleanup: ${decision.reason}`,
+        clock.now(),
+      );
+      log.info({ container: decision.container, sessionsEnded: ended }, 'workspace removed');
+      return { ...decision, result: 'removed' };
+    } catch (error) {
+      log.error({ err: error, container: decision.container }, 'cleanup could not remove');
+      return { ...decision, result: 'failed', error: (error as Error).message };
+    }
+  }
+
+  async function sweep(dryRun: boolean, trigger: CleanupRun['trigger']): Promise<SweepReport> {
+    const startedAt = clock.now();
+    const run = dryRun ? undefined : await runs.start({ trigger, dryRun, now: startedAt });
+    try {
+      const found = await workspaces.list();
+      const decisions = decide({
+        workspaces: found,
+        lastActivity: await lastActivity(
+          sessions,
+          found.map((w) => w.userId),
+        ),
+        now: startedAt,
+        config,
+      });
+      const applied: AppliedDecision[] = [];
+      await eachLimited(decisions, deps.concurrency ?? 4, async (decision) => {
+        const done = dryRun
+          ? ({
+              ...decision,
+              result: decision.action === 'keep' ? 'kept' : 'dry_run',
+            } as AppliedDecision)
+          : await apply(decision);
+        log.info(
+          {
+            container: done.container,
+            action: done.action,
+            reason: done.reason,
+            result: done.result,
+            dryRun,
+          },
+          'cleanup decision',
+        );
+        if (run) await record(run.id, done);
+        applied.push(done);
+      });
+      const outcome = applied.some((d) => d.result === 'failed') ? 'partial' : 'ok';
+      return finish(run, { dryRun, startedAt, outcome, decisions: order(applied, decisions) });
+    } catch (error) {
+      if (run)
+        await runs.finish(run.id, {
+          outcome: 'failed',
+          error: (error as Error).message,
+          now: clock.now(),
+        });
+      throw error;
+    }
+  }
+
+  async function record(runId: number, d: AppliedDecision) {
+    const userId = Number(d.userId);
+    await runs.record(runId, {
+      containerName: d.container,
+      userId: Number.isSafeInteger(userId) ? userId : null,
+      action: d.action,
+      reason: d.reason,
+      result: d.result,
+      error: d.error ?? null,
+      decidedAt: clock.now(),
+    });
+  }
+
+  async function finish(run: CleanupRun | undefined, report: Omit<SweepReport, 'finishedAt'>) {
+    const finishedAt = clock.now();
+    if (run) await runs.finish(run.id, { outcome: report.outcome, now: finishedAt });
+    log.info(
+      {
+        runId: run?.id,
+        outcome: report.outcome,
+        dryRun: report.dryRun,
+        decisions: report.decisions.length,
+      },
+      'cleanup run finished',
+    );
+    return { ...report, runId: run?.id, finishedAt };
+  }
+
+  let running = false;
+  return {
+    /** One sweep; refused with `cleanup.busy` while another runs, here or elsewhere. */
+    async run(
+      options: { dryRun?: boolean; trigger?: CleanupRun['trigger'] } = {},
+    ): Promise<SweepReport> {
+      if (running) throw cleanupErrors.busy();
+      running = true;
+      try {
+        const held = await deps.database.exclusive('claude-web:cleanup', () =>
+          sweep(options.dryRun ?? false, options.trigger ?? 'manual'),
+        );
+        if (!held.locked) throw cleanupErrors.busy();
+        return held.value;
+      } finally {
+        running = false;
+      }
+    },
+  };
+}
+
+/** Decisions in the policy's order, whatever order they finished in. */
+function order(applied: AppliedDecision[], decisions: Decision[]): AppliedDecision[] {
+  const rank = new Map(decisions.map((d, i) => [d.container, i]));
+  return applied.sort((a, b) => (rank.get(a.container) ?? 0) - (rank.get(b.container) ?? 0));
+}
+
+export type CleanupSweep = ReturnType<typeof createCleanupSweep>;

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { type Decision, decide, EXITED_HOURS, HOUR_MS } from '../../src/cleanup/policy.js';
+import { workspaceLabels } from '../../src/quadlet/names.js';
+import type { WorkspaceStatus } from '../../src/workspaces/driver.js';
+import { createFakeClock } from '../support/fake-clock.js';
+
+const clock = createFakeClock();
+const now = clock.now();
+const H = HOUR_MS;
+const before = (ms: number) => new Date(now.getTime() - ms);
+
+/** A workspace of user 1, labelled as ours unless the case says otherwise. */
+function workspace(facts: Partial<WorkspaceStatus>): WorkspaceStatus {
+  return {
+    userId: '1',
+    container: 'claude-web-user-1',
+    volume: 'claude-web-user-1-data',
+    state: 'running',
+    crashed: false,
+    labels: workspaceLabels('1'),
+    createdAt: before(1000 * H),
+    startedAt: before(1000 * H),
+    ...facts,
+  };
+}
+
+type Case = {
+  name: string;
+  facts: Partial<WorkspaceStatus>;
+  /** User 1's latest session activity, this long ago; absent: no sessions at all. */
+  activityAgo?: number;
+  idleHours?: number;
+  expected: Pick<Decision, 'action' | 'rule'>;
+  reason?: RegExp;
+};
+
+const keep = (rule: Decision['rule']) => ({ action: 'keep', rule }) as const;
+const remove = (rule: Decision['rule']) => ({ action: 'remove', rule }) as const;
+
+const cases: Case[] = [
+  // Running, judged by the user's latest session activity.
+  {
+    name: 'running, activity exactly 24 h ago',
+    facts: {},
+    activityAgo: 24 * H,
+    expected: keep('active'),
+  },
+  {
+    name: 'running, activity 24 h and 1 ms ago',
+    facts: {},
+    activityAgo: 24 * H + 1,
+    expected: remove('idle'),
+    reason: /last session activity 24\.0 h ago, more than 24\.0 h/,
+  },
+  {
+    name: 'running for days, activity 1 h ago',
+    facts: {},
+    activityAgo: H,
+    expected: keep('active'),
+  },
+  { name: 'running, activity just now', facts: {}, activityAgo: 0, expected: keep('active') },
+  {
+    name: 'CONTAINER_CLEANUP_HOURS=0.5, activity 31 min ago',
+    facts: {},
+    activityAgo: 31 * 60_000,
+    idleHours: 0.5,
+    expected: remove('idle'),
+  },
+  {
+    name: 'CONTAINER_CLEANUP_HOURS=48, activity 47 h ago',
+    facts: {},
+    activityAgo: 47 * H,
+    idleHours: 48,
+    expected: keep('active'),
+  },
+  // Running without any session: judged by uptime.
+  {
+    name: 'no sessions, up exactly 24 h',
+    facts: { startedAt: before(24 * H) },
+    expected: keep('young_without_sessions'),
+  },
+  {
+    name: 'no sessions, up 24 h and 1 ms',
+    facts: { startedAt: before(24 * H + 1) },
+    expected: remove('idle_without_sessions'),
+    reason: /no sessions, up 24\.0 h/,
+  },
+  {
+    name: 'no sessions, up 5 min, created long ago',
+    facts: { startedAt: before(5 * 60_000) },
+    expected: keep('young_without_sessions'),
+  },
+  // Stopped: judged by the exit time, never by the creation time.
+  {
+    name: 'exited cleanly exactly 1 h ago',
+    facts: { state: 'stopped', exitCode: 0, finishedAt: before(H) },
+    expected: keep('exited_recently'),
+  },
+  {
+    name: 'exited cleanly 1 h and 1 ms ago',
+    facts: { state: 'stopped', exitCode: 0, finishedAt: before(H + 1) },
+    expected: remove('exited_long_ago'),
+    reason: /exited 1\.0 h ago, more than 1\.0 h/,
+  },
+  {
+    name: 'stopped gracefully (143) 30 min ago, created 1000 h ago',
+    facts: { state: 'stopped', exitCode: 143, finishedAt: before(H / 2) },
+    expected: keep('exited_recently'),
+  },
+  {
+    name: 'exited 2 h ago with recent session activity',
+    facts: { state: 'stopped', exitCode: 0, finishedAt: before(2 * H) },
+    activityAgo: 0,
+    expected: remove('exited_long_ago'),
+  },
+  {
+    name: 'stopped, never ran (no exit time)',
+    facts: { state: 'stopped', startedAt: undefined },
+    expected: keep('never_exited'),
+  },
+  {
+    name: 'quadlet unit inactive, exited 3 h ago',
+    facts: { state: 'stopped', containerId: undefined, exitCode: 0, finishedAt: before(3 * H) },
+    expected: remove('exited_long_ago'),
+  },
+  // Crashed: at once.
+  {
+    name: 'crashed (exit 1) a minute ago',
+    facts: { state: 'stopped', exitCode: 1, crashed: true, finishedAt: before(60_000) },
+    expected: remove('crashed'),
+    reason: /exited with code 1/,
+  },
+  {
+    name: 'OOM-killed (exit 137) just now',
+    facts: { state: 'stopped', exitCode: 137, crashed: true, finishedAt: now },
+    expected: remove('crashed'),
+  },
+  {
+    name: 'unit failed a minute ago',
+    facts: { state: 'stopped', crashed: true, unitFailed: true, finishedAt: before(60_000) },
+    expected: remove('crashed'),
+    reason: /its unit failed/,
+  },
+  // Not ours: never.
+  {
+    name: 'unlabelled, idle for ages',
+    facts: { labels: {} },
+    activityAgo: 1000 * H,
+    expected: keep('unmanaged'),
+  },
+  {
+    name: 'unlabelled and crashed',
+    facts: { labels: {}, state: 'stopped', exitCode: 1, crashed: true, finishedAt: before(H) },
+    expected: keep('unmanaged'),
+  },
+  {
+    name: 'labelled managed=false',
+    facts: { labels: { 'claude-web.managed': 'false' } },
+    expected: keep('unmanaged'),
+  },
+];
+
+describe('the cleanup policy', () => {
+  it.each(cases)('$name → $expected.action ($expected.rule)', (c) => {
+    const lastActivity = new Map<string, Date>();
+    if (c.activityAgo !== undefined) lastActivity.set('1', before(c.activityAgo));
+    const [decision] = decide({
+      workspaces: [workspace(c.facts)],
+      lastActivity,
+      now,
+      config: { idleHours: c.idleHours ?? 24, exitedHours: EXITED_HOURS },
+    });
+    expect(decision).toMatchObject({ userId: '1', container: 'claude-web-user-1', ...c.expected });
+    expect(decision?.reason).toMatch(c.reason ?? /\S/);
+  });
+
+  it('judges each workspace by its own user’s activity only', () => {
+    const other = { ...workspace({}), userId: '2', container: 'claude-web-user-2' };
+    const decisions = decide({
+      workspaces: [workspace({}), other],
+      lastActivity: new Map([['2', now]]),
+      now,
+      config: { idleHours: 24, exitedHours: EXITED_HOURS },
+    });
+    expect(decisions.map((d) => [d.container, d.action])).toEqual([
+      ['claude-web-user-1', 'remove'],
+      ['claude-web-user-2', 'keep'],
+    ]);
+  });
+
+  it('moves with the clock: kept now, removed once a second past the limit', () => {
+    const fake = createFakeClock();
+    const input = (at: Date) => ({
+      workspaces: [workspace({ state: 'stopped', exitCode: 0, finishedAt: fake.now() })],
+      lastActivity: new Map(),
+      now: at,
+      config: { idleHours: 24, exitedHours: EXITED_HOURS },
+    });
+    const finished = input(fake.now()).workspaces;
+    expect(decide({ ...input(fake.now()), workspaces: finished })[0]?.action).toBe('keep');
+    fake.advance(H);
+    expect(decide({ ...input(fake.now()), workspaces: finished })[0]?.action).toBe('keep');
+    fake.advance(1_000);
+    expect(decide({ ...input(fake.now()), workspaces: finished })[0]?.action).toBe('remove');
+  });
+});
