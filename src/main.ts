@@ -3,17 +3,22 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAuthService } from './auth/auth-service.js';
-import { createFirstAdmin } from './auth/first-admin.js';
+import { announceFirstAdmin } from './auth/first-admin.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { createTrustedProxy } from './auth/trusted-proxy.js';
-import { type Command, type CommandName, parseCommand, usage } from './cli/arguments.js';
-import { createContainersCommands } from './cli/containers.js';
+import { EXITED_HOURS } from './cleanup/policy.js';
+import { scheduleCleanup } from './cleanup/schedule.js';
+import { createCleanupSweep } from './cleanup/sweep.js';
+import { type CommandName, parseCommand, usage } from './cli/arguments.js';
+import { exitStatus, handlers } from './cli/commands.js';
+import { confirm } from './cli/confirm.js';
+import type { CliContext } from './cli/context.js';
 import { createOutput } from './cli/output.js';
-import { createUsersCommands } from './cli/users.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
-import { createDb, type Database } from './db/create-db.js';
+import { createCleanupRunsRepository } from './db/cleanup-runs-repository.js';
+import { createDb } from './db/create-db.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
 import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
@@ -21,14 +26,13 @@ import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
 import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createPodmanClient, type PodmanClient } from './podman/client.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
 import { watchWorkspaces } from './terminals/workspace-watcher.js';
-import { createWorkspaceDriver, workspaceSettings } from './workspaces/create-driver.js';
-import { createImageBuilder } from './workspaces/image-builder.js';
-import { createSystemctl } from './workspaces/systemctl.js';
+import { openWorkspaces } from './workspaces/create-driver.js';
+import { createWorkspaceManagement } from './workspaces/management.js';
+import { reportWorkspaces } from './workspaces/report.js';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
 export async function main(argv: string[]): Promise<number> {
@@ -41,107 +45,168 @@ export async function main(argv: string[]): Promise<number> {
     homeDir: homedir(),
     envFile: join(process.cwd(), '.env'),
   });
-  if (command.name === 'serve') await serve(config);
-  else if (command.name === 'users add') await runUsersCommand(command, config);
-  else await runContainersCommand(command, config);
-  return 0;
+  if (command.name === 'serve') {
+    await serve(config);
+    return 0;
+  }
+  const { name, args, ...flags } = command;
+  return runCommand(name, args, flags, config);
 }
 
 /** The image a missing workspace image is built from: the project's own Containerfile. */
 const containerfile = fileURLToPath(new URL('../Containerfile', import.meta.url));
 
-async function openWorkspaces(config: Config, clock: Clock, log: Logger) {
-  const podman = createPodmanClient({ socketPath: config.podman.socketPath });
-  const { baseImage } = config.workspace;
-  const images = createImageBuilder({
-    podman,
-    log,
-    containerfile,
-    buildArgs: baseImage ? { BASE_IMAGE: baseImage } : {},
-  });
-  const driver = await createWorkspaceDriver({
-    images,
-    kind: config.workspace.driver,
-    podman,
-    clock,
-    systemctl: createSystemctl(),
-    settings: workspaceSettings(config.workspace),
-    quadletDir: config.workspace.quadletDir,
-  });
-  return { podman, driver };
+/** Opens nothing until a command asks; closes whatever was opened. */
+function lazy<T>(open: () => Promise<T>) {
+  let opened: Promise<T> | undefined;
+  return {
+    get: () => {
+      opened ??= open();
+      return opened;
+    },
+    ifOpened: () => opened,
+  };
 }
 
-type ContainersCommands = ReturnType<typeof createContainersCommands>;
-const containerCommands: Partial<
-  Record<
-    CommandName,
-    (c: ContainersCommands, a: Record<string, string>, json: boolean) => Promise<void>
-  >
-> = {
-  'containers ls': (c, _a, json) => c.ls(json),
-  'containers start': (c, a, json) => c.start(a.user ?? '', json),
-  'containers stop': (c, a, json) => c.stop(a.user ?? '', json),
-  'containers rm': (c, a, json) => c.rm(a.user ?? '', json),
-};
-
-async function runContainersCommand(
-  command: Exclude<Command, { name: 'help' | 'version' }>,
-  config: Config,
-) {
-  const log = createLogger({ level: config.logLevel, stream: 'stderr' });
-  const { podman, driver } = await openWorkspaces(config, systemClock, log);
-  const out = createOutput((text) => process.stdout.write(text));
-  try {
-    await containerCommands[command.name]?.(
-      createContainersCommands({ driver, out }),
-      command.args,
-      command.json,
-    );
-  } finally {
-    await podman.close();
-  }
-}
-
-async function runUsersCommand(
-  command: Exclude<Command, { name: 'help' | 'version' }>,
-  config: Config,
-) {
-  const database = await createDb(config.database);
-  const out = createOutput((text) => process.stdout.write(text));
-  try {
-    const users = createUsersCommands({
-      users: createUsersRepository(database),
-      clock: systemClock,
-      out,
+/** Everything a server or a command works with, each part opened on first use. */
+function openParts(config: Config, clock: Clock, log: Logger) {
+  const database = lazy(() => createDb(config.database));
+  const workspaces = lazy(() => openWorkspaces({ config, clock, log, containerfile }));
+  const repos = async () => {
+    const db = await database.get();
+    return {
+      users: createUsersRepository(db),
+      sessions: createSessionsRepository(db),
+      runs: createCleanupRunsRepository(db),
+      authSessions: createAuthSessionsRepository(db),
+    };
+  };
+  const repo =
+    <K extends keyof Awaited<ReturnType<typeof repos>>>(key: K) =>
+    async () =>
+      (await repos())[key];
+  const sweep = async () => {
+    const [{ sessions, runs }, { driver }] = await Promise.all([repos(), workspaces.get()]);
+    return createCleanupSweep({
+      workspaces: driver,
+      sessions,
+      runs,
+      database: await database.get(),
+      clock,
+      log,
+      config: { idleHours: config.cleanup.idleHours, exitedHours: EXITED_HOURS },
     });
-    await users.add(command.args.username ?? '', command.admin, command.json);
+  };
+  const management = async () => {
+    const [{ users, sessions }, { driver, podman }] = await Promise.all([
+      repos(),
+      workspaces.get(),
+    ]);
+    const { idleHours } = config.cleanup;
+    return createWorkspaceManagement({
+      workspaces: driver,
+      podman,
+      users,
+      sessions,
+      clock,
+      idleHours,
+    });
+  };
+  const close = async () => {
+    const opened = [
+      workspaces.ifOpened()?.then((w) => w.podman.close()),
+      database.ifOpened()?.then((d) => d.close()),
+    ];
+    await Promise.allSettled(opened);
+  };
+  return {
+    database,
+    workspaces,
+    repos,
+    sweep,
+    management,
+    close,
+    /** The parts as commands ask for them. */
+    forCommands: {
+      workspaces: async () => (await workspaces.get()).driver,
+      management,
+      sweep,
+      users: repo('users'),
+      sessions: repo('sessions'),
+      authSessions: repo('authSessions'),
+    },
+  };
+}
+
+async function runCommand(
+  name: Exclude<CommandName, 'serve'>,
+  args: Record<string, string>,
+  flags: CliContext['flags'],
+  config: Config,
+): Promise<number> {
+  const log = createLogger({ level: config.logLevel, stream: 'stderr' });
+  const parts = openParts(config, systemClock, log);
+  const ctx: CliContext = {
+    ...parts.forCommands,
+    out: createOutput((text) => process.stdout.write(text)),
+    clock: systemClock,
+    flags,
+    confirm: (question) => confirm(question, process.stdin, process.stderr),
+  };
+  try {
+    return (await handlers[name](ctx, args)) ?? 0;
   } finally {
-    await database.close();
+    await parts.close();
   }
+}
+
+/** The database (nobody is attached yet: every live session is detached) and workspaces. */
+async function prepare(parts: ReturnType<typeof openParts>, clock: Clock, log: Logger) {
+  const database = await parts.database.get();
+  const repos = await parts.repos();
+  const detached = await repos.sessions.detachAll();
+  log.info({ database: database.kind, detached }, 'database ready; earlier sessions detached');
+  await announceFirstAdmin({ users: repos.users, clock, write: (t) => process.stderr.write(t) });
+  const { podman, driver } = await parts.workspaces.get();
+  log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
+  await reportWorkspaces(driver, log);
+  return { database, repos, podman, driver };
 }
 
 async function serve(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const clock = systemClock;
-  const database = await openDatabase(config, log);
-  const { podman, driver } = await openWorkspaces(config, clock, log);
-  log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
-  await reportWorkspaces(driver, log);
+  const parts = openParts(config, clock, log);
+  const { database, repos, podman, driver } = await prepare(parts, clock, log);
 
-  await announceFirstAdmin(database, clock);
-  const services = createServices(database, podman, clock);
+  const auth = createAuthService({
+    users: repos.users,
+    authSessions: repos.authSessions,
+    limiter: createLoginLimiter({ clock }),
+    clock,
+  });
+  const sessions = createSessionsService({ sessions: repos.sessions, podman, clock });
   const proxy = config.authProxy && createTrustedProxy(config.authProxy);
-  const watcher = watchWorkspaces({ podman, sessions: services.sessionsRepo, clock, log });
+  const watcher = watchWorkspaces({ podman, sessions: repos.sessions, clock, log });
+  const sweep = await parts.sweep();
+  const { intervalHours } = config.cleanup;
+  const cleanup = scheduleCleanup({ sweep, runs: repos.runs, clock, log, intervalHours });
+  const admin = { ...repos, management: await parts.management(), sweep, clock };
   const app = createApp({
-    ...services,
+    auth,
+    sessions,
     clock,
     log,
     publicOrigin: config.publicOrigin,
     proxy,
     version: version(),
+    cleanup,
+    admin,
+    sessionCounts: () => repos.sessions.countByStatus(),
     checks: [
       { name: 'database', check: () => database.ping() },
       { name: 'podman', check: () => podman.ping() },
+      { name: 'cleanup scheduler', check: cleanup.check },
     ],
   });
   const server = await startServer(app, config.listen);
@@ -152,7 +217,9 @@ async function serve(config: Config): Promise<void> {
     env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() },
   });
   const sockets = serveTerminalSockets(server.server, {
-    ...services,
+    auth,
+    sessions,
+    sessionsRepo: repos.sessions,
     workspaces: driver,
     attach,
     clock,
@@ -162,69 +229,11 @@ async function serve(config: Config): Promise<void> {
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);
+  cleanup.stop();
   watcher.stop();
   for (const client of sockets.clients) client.close(CLOSE.goingAway, 'the server is restarting');
   await server.close();
-  await Promise.allSettled([podman.close(), database.close()]);
-}
-
-/** Opens the database; nobody is attached yet, so every live session is detached. */
-async function openDatabase(config: Config, log: Logger): Promise<Database> {
-  const database = await createDb(config.database);
-  const detached = await createSessionsRepository(database).detachAll();
-  log.info(
-    { database: database.kind, detached },
-    'database ready; sessions of the previous run detached',
-  );
-  return database;
-}
-
-/**
- * A fresh installation gets its administrator, whose password is shown once on stderr: the
- * log on stdout stays machine-readable and never carries the password.
- */
-async function announceFirstAdmin(database: Database, clock: Clock) {
-  const admin = await createFirstAdmin({ users: createUsersRepository(database), clock });
-  if (!admin) return;
-  process.stderr.write(
-    `claude-web: first start: created the administrator "${admin.username}"\n` +
-      `claude-web: password (shown once, not stored): ${admin.password}\n`,
-  );
-}
-
-function createServices(database: Database, podman: PodmanClient, clock: Clock) {
-  const auth = createAuthService({
-    users: createUsersRepository(database),
-    authSessions: createAuthSessionsRepository(database),
-    limiter: createLoginLimiter({ clock }),
-    clock,
-  });
-  const sessionsRepo = createSessionsRepository(database);
-  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
-  return { auth, sessions, sessionsRepo };
-}
-
-/** Workspaces outlive the server: after a restart or a crash, they are found again here. */
-async function reportWorkspaces(
-  driver: Awaited<ReturnType<typeof openWorkspaces>>['driver'],
-  log: Logger,
-) {
-  try {
-    for (const w of await driver.list()) {
-      log.info(
-        {
-          user: w.userId,
-          container: w.container,
-          state: w.state,
-          containerId: w.containerId,
-          startedAt: w.startedAt,
-        },
-        'workspace found',
-      );
-    }
-  } catch (error) {
-    log.warn({ err: error }, 'workspaces could not be listed yet; /readyz reports Podman');
-  }
+  await parts.close();
 }
 
 function signalled(log: Logger): Promise<void> {
@@ -252,7 +261,7 @@ function print(text: string): number {
 export function reportFatal(error: unknown): number {
   if (isAppError(error)) {
     process.stderr.write(`claude-web: ${error.message}\n`);
-    return error.code === 'cli.usage' || error.code === 'config.invalid' ? 2 : 1;
+    return exitStatus(error.code);
   }
   process.stderr.write(
     `claude-web: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`,

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
 import type { UsersRepository } from '../db/users-repository.js';
 import { isAppError } from '../errors/app-error.js';
-import { hashPassword } from './passwords.js';
+import { addUser } from './accounts.js';
 
 export const FIRST_ADMIN = 'admin';
-
-/** A new password: 18 random bytes, 24 URL-safe characters. */
-export const newPassword = () => randomBytes(18).toString('base64url');
 
 /**
  * On a database without any user, creates the administrator `admin` with a new password and
@@ -22,17 +18,32 @@ export async function createFirstAdmin({
   clock: Clock;
 }): Promise<{ username: string; password: string } | undefined> {
   if ((await users.list()).length > 0) return undefined;
-  const password = newPassword();
   try {
-    await users.create({
+    const { password } = await addUser(users, {
       username: FIRST_ADMIN,
-      passwordHash: await hashPassword(password),
       isAdmin: true,
       now: clock.now(),
     });
+    return { username: FIRST_ADMIN, password };
   } catch (error) {
     if (isAppError(error, 'user.username_taken')) return undefined;
     throw error;
   }
-  return { username: FIRST_ADMIN, password };
+}
+
+/**
+ * Creates the first administrator on a fresh installation and shows the password once
+ * through `write` (stderr: the log on stdout stays machine-readable and password-free).
+ */
+export async function announceFirstAdmin(deps: {
+  users: UsersRepository;
+  clock: Clock;
+  write: (text: string) => void;
+}): Promise<void> {
+  const admin = await createFirstAdmin(deps);
+  if (!admin) return;
+  deps.write(
+    `claude-web: first start: created the administrator "${admin.username}"\n` +
+      `claude-web: password (shown once, not stored): ${admin.password}\n`,
+  );
 }

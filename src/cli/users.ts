@@ -1,34 +1,48 @@
-import { newPassword } from '../auth/first-admin.js';
-import { hashPassword } from '../auth/passwords.js';
-import { checkUsername } from '../auth/usernames.js';
-import type { Clock } from '../clock/clock.js';
-import type { UsersRepository } from '../db/users-repository.js';
-import type { Output } from './output.js';
+import { addUser, disableUser } from '../auth/accounts.js';
+import type { CommandName } from './arguments.js';
+import { time } from './cells.js';
+import type { Handler } from './context.js';
 
 /** `users …` commands. */
-export function createUsersCommands({
-  users,
-  clock,
-  out,
-}: {
-  users: UsersRepository;
-  clock: Clock;
-  out: Output;
-}) {
-  return {
-    /** Creates a user with a generated password, printed once and stored only as a hash. */
-    async add(username: string, admin: boolean, json: boolean) {
-      checkUsername(username);
-      const password = newPassword();
-      const user = await users.create({
-        username,
-        passwordHash: await hashPassword(password),
-        isAdmin: admin,
-        now: clock.now(),
-      });
-      if (json) return out.json({ id: user.id, username, isAdmin: admin, password });
-      out.line(`created ${admin ? 'administrator' : 'user'} ${username} (id ${user.id})`);
-      out.line(`password (shown once, not stored): ${password}`);
-    },
-  };
-}
+export const userCommands = {
+  /** Creates a user with a generated password, printed once and stored only as a hash. */
+  async 'users add'(ctx, { username = '' }) {
+    const isAdmin = ctx.flags.admin;
+    const { user, password } = await addUser(await ctx.users(), {
+      username,
+      isAdmin,
+      now: ctx.clock.now(),
+    });
+    if (ctx.flags.json) return ctx.out.json({ id: user.id, username, isAdmin, password });
+    ctx.out.line(`created ${isAdmin ? 'administrator' : 'user'} ${username} (id ${user.id})`);
+    ctx.out.line(`password (shown once, not stored): ${password}`);
+  },
+
+  async 'users ls'(ctx) {
+    const users = await (await ctx.users()).list();
+    const rows = users.map(({ passwordHash, ...user }) => ({
+      ...user,
+      login: passwordHash ? 'password' : 'proxy',
+    }));
+    if (ctx.flags.json) return ctx.out.json(rows);
+    ctx.out.table(
+      ['ID', 'USERNAME', 'ADMIN', 'LOGIN', 'CREATED', 'DISABLED'],
+      rows.map((u) => [
+        String(u.id),
+        u.username,
+        u.isAdmin ? 'yes' : 'no',
+        u.login,
+        time(u.createdAt),
+        time(u.disabledAt),
+      ]),
+    );
+  },
+
+  /** The user can no longer log in, and every browser of theirs is logged out. */
+  async 'users disable'(ctx, { username = '' }) {
+    const deps = { users: await ctx.users(), authSessions: await ctx.authSessions() };
+    const user = await disableUser(deps, username, ctx.clock.now());
+    if (ctx.flags.json) return ctx.out.json({ id: user.id, username, disabledAt: user.disabledAt });
+    ctx.out.line(`${username}: disabled since ${time(user.disabledAt)}; logged out everywhere`);
+  },
+} satisfies Partial<Record<CommandName, Handler>>;

@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config/load-config.js';
 import { databaseUnreachable, migrationFailed } from './errors.js';
+import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema.js';
 
 /** Drizzle over either driver; repositories are written against this. */
@@ -97,12 +98,14 @@ async function tryAdvisoryLock<T>(sql: postgres.Sql, name: string, fn: () => Pro
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   const db = drizzlePglite(client, { schema });
   try {
     await migratePglite(db, { migrationsFolder });
   } catch (error) {
     await client.close();
+    unlock();
     throw migrationFailed(error);
   }
   return {
@@ -112,7 +115,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       await client.query('select 1');
     },
     exclusive: async (_name, fn) => ({ locked: true, value: await fn() }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, max, ne } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, max, ne } from 'drizzle-orm';
 import { AppError } from '../errors/app-error.js';
 import type { Db } from './create-db.js';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './errors.js';
@@ -74,11 +74,12 @@ export function createSessionsRepository({ db }: { db: Db }) {
         .orderBy(asc(sessions.createdAt));
     },
 
-    listLive(): Promise<Session[]> {
+    /** Every user's sessions, oldest first; dead ones only when asked. */
+    listAll(options: { includeDead?: boolean } = {}): Promise<Session[]> {
       return db
         .select()
         .from(sessions)
-        .where(ne(sessions.status, 'dead'))
+        .where(options.includeDead ? undefined : ne(sessions.status, 'dead'))
         .orderBy(asc(sessions.createdAt));
     },
 
@@ -121,6 +122,17 @@ export function createSessionsRepository({ db }: { db: Db }) {
         .where(and(eq(sessions.userId, userId), ne(sessions.status, 'dead')))
         .returning({ id: sessions.id });
       return rows.length;
+    },
+
+    /** How many sessions there are in each status. */
+    async countByStatus(): Promise<Record<SessionStatus, number>> {
+      const rows = await db
+        .select({ status: sessions.status, n: count() })
+        .from(sessions)
+        .groupBy(sessions.status);
+      const counts: Record<SessionStatus, number> = { active: 0, detached: 0, dead: 0 };
+      for (const row of rows) counts[row.status] = Number(row.n);
+      return counts;
     },
 
     /** Each user's most recent session activity, dead sessions included. */

@@ -4,10 +4,12 @@ import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
+import { type AdminDeps, adminRoutes } from './admin-routes.js';
 import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
+import { type HealthDeps, healthRoutes } from './health-routes.js';
 import { createIdentity } from './identity.js';
-import { type ReadinessCheck, runChecks } from './readiness.js';
+import type { ReadinessCheck } from './readiness.js';
 import { sessionRoutes } from './session-routes.js';
 import { webRoutes } from './web-routes.js';
 
@@ -22,6 +24,10 @@ export interface AppDeps {
   publicOrigin: string;
   /** Trusted reverse-proxy authentication, when configured. */
   proxy?: TrustedProxy;
+  cleanup?: HealthDeps['cleanup'];
+  sessionCounts?: HealthDeps['sessionCounts'];
+  /** The admin API and page; absent, neither is served. */
+  admin?: AdminDeps;
 }
 
 export function createApp({
@@ -33,23 +39,19 @@ export function createApp({
   sessions,
   publicOrigin,
   proxy,
+  cleanup,
+  sessionCounts,
+  admin,
 }: AppDeps): Hono {
   const app = new Hono();
   const identity = createIdentity({ auth, proxy });
   app.use(sameOriginOnly(publicOrigin));
   app.route('/', authRoutes({ auth, identity, secureCookie: publicOrigin.startsWith('https:') }));
   app.route('/', sessionRoutes({ identity, sessions }));
+  if (admin) app.route('/', adminRoutes(identity, { ...admin, cleanup }));
   app.route('/', webRoutes());
 
-  /** Liveness: the process answers. */
-  app.get('/healthz', (c) => c.json({ status: 'ok', version }));
-
-  /** Readiness: every dependency answers; 503 names the ones that do not. */
-  app.get('/readyz', async (c) => {
-    const results = await runChecks(checks, clock, 5_000);
-    const ready = results.every((r) => r.ok);
-    return c.json({ status: ready ? 'ready' : 'unavailable', checks: results }, ready ? 200 : 503);
-  });
+  app.route('/', healthRoutes({ clock, checks, version, cleanup, sessionCounts }));
 
   app.notFound((c) =>
     c.json(

@@ -2,6 +2,7 @@ import { type ContainersApi, createContainersApi } from './containers.js';
 import { type EventsOptions, followEvents } from './events.js';
 import { createExecApi, type ExecApi } from './exec.js';
 import { createImagesApi, type ImagesApi } from './images.js';
+import { createSystemApi, type SystemApi } from './system.js';
 import { createTransport } from './transport.js';
 import type { PodmanEvent, VersionInfo } from './types.js';
 import { createVolumesApi, type VolumesApi } from './volumes.js';
@@ -19,6 +20,7 @@ export interface PodmanClient {
   exec: ExecApi;
   volumes: VolumesApi;
   images: ImagesApi;
+  system: SystemApi;
   events(options?: EventsOptions): Promise<AsyncIterable<PodmanEvent>>;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function createPodmanClient({ socketPath }: { socketPath: string }): Podm
     exec: createExecApi(transport),
     volumes: createVolumesApi(transport),
     images: createImagesApi(transport),
+    system: createSystemApi(transport),
     events: (options) => followEvents(transport, options),
     close: () => transport.close(),
   };

@@ -1,4 +1,5 @@
 import { encodeFilters, exactNamePattern } from './filters.js';
+import { demultiplex } from './multiplexed-stream.js';
 import type { Transport } from './transport.js';
 import type { ContainerInspect, ContainerSummary, SpecGenerator } from './types.js';
 
@@ -23,6 +24,8 @@ export interface ContainersApi {
   start(nameOrId: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeoutSeconds`; resolves when stopped or already so. */
   stop(nameOrId: string, options?: { timeoutSeconds?: number }): Promise<void>;
+  /** The last `tail` lines the container wrote, stdout and stderr in order. */
+  logs(nameOrId: string, options?: { tail?: number }): Promise<string>;
   /** Sends a signal (default SIGKILL) to the container's init; 409 when it is not running. */
   kill(nameOrId: string, signal?: string): Promise<void>;
   /** Removes the container (404 if there is none); named volumes are never removed with it. */
@@ -74,6 +77,13 @@ export function createContainersApi(transport: Transport): ContainersApi {
         query: { timeout: options.timeoutSeconds },
         accept: [304],
       });
+    },
+    async logs(nameOrId, options = {}) {
+      const res = await transport.stream({
+        path: `${path(nameOrId)}/logs`,
+        query: { stdout: true, stderr: true, tail: options.tail ?? 100 },
+      });
+      return (await demultiplex(res.body)).combined;
     },
     async kill(nameOrId, signal = 'SIGKILL') {
       await transport.empty({ method: 'POST', path: `${path(nameOrId)}/kill`, query: { signal } });

@@ -1,12 +1,13 @@
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/load-config.js';
-import type { PodmanClient } from '../podman/client.js';
+import type { Logger } from '../log/logger.js';
+import { createPodmanClient, type PodmanClient } from '../podman/client.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
-import type { ImageBuilder } from './image-builder.js';
+import { createImageBuilder, type ImageBuilder } from './image-builder.js';
 import { createLibpodDriver } from './libpod-driver.js';
 import { createQuadletDriver } from './quadlet-driver.js';
 import { serializePerUser } from './serialized.js';
-import type { Systemctl } from './systemctl.js';
+import { createSystemctl, type Systemctl } from './systemctl.js';
 import { ensureImageFirst } from './with-image.js';
 
 /** The user of the image built from the Containerfile: whose home the volume becomes. */
@@ -54,4 +55,35 @@ export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<Wor
       ? createQuadletDriver({ ...deps, unitDir: deps.quadletDir })
       : createLibpodDriver(deps);
   return ensureImageFirst(serializePerUser(driver), deps.images, deps.settings.image);
+}
+
+/**
+ * The configured workspace driver on a new Podman client; `containerfile` builds the
+ * workspace image when it is missing.
+ */
+export async function openWorkspaces(deps: {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  containerfile: string;
+}): Promise<{ podman: PodmanClient; driver: WorkspaceDriver }> {
+  const { config, clock, log, containerfile } = deps;
+  const podman = createPodmanClient({ socketPath: config.podman.socketPath });
+  const { baseImage } = config.workspace;
+  const images = createImageBuilder({
+    podman,
+    log,
+    containerfile,
+    buildArgs: baseImage ? { BASE_IMAGE: baseImage } : {},
+  });
+  const driver = await createWorkspaceDriver({
+    images,
+    kind: config.workspace.driver,
+    podman,
+    clock,
+    systemctl: createSystemctl(),
+    settings: workspaceSettings(config.workspace),
+    quadletDir: config.workspace.quadletDir,
+  });
+  return { podman, driver };
 }

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -10,6 +11,7 @@ import { isAppError } from '../../src/errors/app-error.js';
 import { databaseTargets, testPostgresUrl } from '../support/databases.js';
 
 const now = new Date('2026-11-24T10:00:00Z');
+const createDbModule = join(import.meta.dirname, '../../src/db/create-db.ts');
 const hasPostgres = (await databaseTargets()).some((t) => t.kind === 'postgres');
 
 describe('embedded PGlite in a data directory', () => {
@@ -25,6 +27,31 @@ describe('embedded PGlite in a data directory', () => {
     const users = await createUsersRepository(second).list();
     await second.close();
     expect(users.map((u) => u.username)).toEqual(['alice']);
+  });
+
+  it('refuses a second process while one has it open, naming the holder', async () => {
+    const held = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
+    try {
+      const other = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('${createDbModule}').then((m) => m.createDb({ kind: 'pglite', dataDir: '${join(dir, 'db')}' })).catch((e) => { console.error(e.code, e.message); process.exit(9); })`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(other.status).toBe(9);
+      expect(other.stderr).toContain(
+        `db.in_use the embedded database in ${join(dir, 'db')} is in use by process ${process.pid}`,
+      );
+    } finally {
+      await held.close();
+    }
+    writeFileSync(`${join(dir, 'db')}.lock`, '999999999');
+    const afterCrash = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
+    await afterCrash.close();
   });
 });
 

@@ -91,7 +91,7 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
     expect((await sessions.rename(other.id, 'tests')).name).toBe('tests');
 
     expect(await sessions.detachAll()).toBe(1);
-    expect((await sessions.listLive()).map((s) => s.status)).toEqual(['detached', 'detached']);
+    expect((await sessions.listAll()).map((s) => s.status)).toEqual(['detached', 'detached']);
 
     const dead = await sessions.end(main.id, 'container removed', later(10));
     expect(dead).toMatchObject({
@@ -104,7 +104,7 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
     expect((await sessions.listByUser(alice.id)).map((s) => s.name)).toEqual(['tests', 'main']);
     expect(await sessions.listByUser(alice.id, { includeDead: true })).toHaveLength(3);
     expect(await sessions.endAllForUser(alice.id, 'idle', later(20))).toBe(2);
-    expect(await sessions.listLive()).toEqual([]);
+    expect(await sessions.listAll()).toEqual([]);
   });
 
   it('refuses unknown and malformed session ids and unknown users', async () => {

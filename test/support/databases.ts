@@ -33,21 +33,32 @@ async function postgresReachable(): Promise<string | undefined> {
 }
 
 /** Each `open()` creates a database of its own on the server and drops it on close. */
+/** A new, empty database on the test server: its URL, and how to drop it. */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(testPostgresUrl, { max: 1, onnotice: () => {} });
+  const name = `cwtest_${randomBytes(4).toString('hex')}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(testPostgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
 const realPostgres: DatabaseTarget = {
   kind: 'postgres',
   async open() {
-    const admin = postgres(testPostgresUrl, { max: 1, onnotice: () => {} });
-    const name = `cwtest_${randomBytes(4).toString('hex')}`;
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(testPostgresUrl);
-    url.pathname = `/${name}`;
-    const database = await createDb({ kind: 'postgres', url: url.toString() });
+    const scratch = await scratchDatabase();
+    const database = await createDb({ kind: 'postgres', url: scratch.url });
     return {
       ...database,
       async close() {
         await database.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
+        await scratch.drop();
       },
     };
   },

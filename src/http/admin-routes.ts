@@ -1,0 +1,122 @@
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { addUser, disableUser } from '../auth/accounts.js';
+import type { CleanupStatus } from '../cleanup/schedule.js';
+import type { CleanupSweep } from '../cleanup/sweep.js';
+import type { Clock } from '../clock/clock.js';
+import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
+import type { SessionsRepository } from '../db/sessions-repository.js';
+import type { UsersRepository } from '../db/users-repository.js';
+import { AppError } from '../errors/app-error.js';
+import type { WorkspaceManagement } from '../workspaces/management.js';
+import { type AuthEnv, publicUser, requireUser } from './auth-routes.js';
+import type { Identity } from './identity.js';
+
+/** What administrators operate on: the same parts the CLI uses. */
+export interface AdminDeps {
+  management: WorkspaceManagement;
+  sweep: CleanupSweep;
+  cleanup?: { status(): Promise<CleanupStatus> };
+  users: UsersRepository;
+  authSessions: AuthSessionsRepository;
+  sessions: SessionsRepository;
+  clock: Clock;
+}
+
+export const adminErrors = {
+  forbidden: () => new AppError('auth.forbidden', 'only administrators may do this'),
+  notConfirmed: (user: string) =>
+    new AppError(
+      'admin.not_confirmed',
+      `deleting a home volume needs {"confirm": ${JSON.stringify(user)}} in the body`,
+    ),
+};
+
+const flag = (value: string | undefined) => value === 'true' || value === '1';
+const newUser = z.object({ username: z.string(), admin: z.boolean().optional() });
+const tail = z.coerce.number().int().min(1).max(100_000).default(100);
+
+async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
+  return (await c.req.json().catch(() => ({}))) ?? {};
+}
+
+/** `/api/admin/*`: every manual command of the CLI, for administrators only. */
+export function adminRoutes(identity: Identity, deps: AdminDeps) {
+  const { management, sweep, clock } = deps;
+  const app = new Hono<AuthEnv>();
+  app.use('/api/admin/*', requireUser(identity));
+  app.use(
+    '/api/admin/*',
+    createMiddleware<AuthEnv>(async (c, next) => {
+      if (!c.var.user.isAdmin) throw adminErrors.forbidden();
+      await next();
+    }),
+  );
+
+  app.get('/api/admin/containers', async (c) =>
+    c.json({ containers: await management.containers() }),
+  );
+  app.delete('/api/admin/containers/:user', async (c) =>
+    c.json(await management.remove(c.req.param('user'))),
+  );
+  app.post('/api/admin/containers/prune', async (c) =>
+    c.json({ pruned: await management.prune() }),
+  );
+
+  app.get('/api/admin/cleanup', async (c) =>
+    c.json({ schedule: (await deps.cleanup?.status()) ?? null }),
+  );
+  app.post('/api/admin/cleanup/run', async (c) => {
+    const body = z.object({ dryRun: z.boolean().optional() }).safeParse(await jsonBody(c));
+    if (!body.success) throw new AppError('http.bad_request', 'send {"dryRun": true|false}');
+    return c.json(await sweep.run({ dryRun: body.data.dryRun ?? false, trigger: 'manual' }));
+  });
+
+  app.get('/api/admin/volumes', async (c) =>
+    c.json({ volumes: await management.volumes({ orphaned: flag(c.req.query('orphaned')) }) }),
+  );
+  app.delete('/api/admin/volumes/:user', async (c) => {
+    const user = c.req.param('user');
+    const body = (await jsonBody(c)) as { confirm?: unknown };
+    if (body.confirm !== user) throw adminErrors.notConfirmed(user);
+    return c.json(await management.removeVolume(user));
+  });
+
+  app.get('/api/admin/sessions', async (c) =>
+    c.json({ sessions: await deps.sessions.listAll({ includeDead: flag(c.req.query('all')) }) }),
+  );
+
+  app.get('/api/admin/users', async (c) =>
+    c.json({
+      users: (await deps.users.list()).map((u) => ({
+        ...publicUser(u),
+        createdAt: u.createdAt,
+        disabledAt: u.disabledAt,
+      })),
+    }),
+  );
+  app.post('/api/admin/users', async (c) => {
+    const body = newUser.safeParse(await jsonBody(c));
+    if (!body.success)
+      throw new AppError('http.bad_request', 'send {"username": …, "admin": true|false}');
+    const { user, password } = await addUser(deps.users, {
+      username: body.data.username,
+      isAdmin: body.data.admin ?? false,
+      now: clock.now(),
+    });
+    return c.json({ user: publicUser(user), password }, 201);
+  });
+  app.post('/api/admin/users/:username/disable', async (c) => {
+    const user = await disableUser(deps, c.req.param('username'), clock.now());
+    return c.json({ user: { ...publicUser(user), disabledAt: user.disabledAt } });
+  });
+
+  app.get('/api/admin/logs/:user', async (c) => {
+    const lines = tail.safeParse(c.req.query('tail'));
+    if (!lines.success)
+      throw new AppError('http.bad_request', 'tail is a whole number of lines from 1 to 100000');
+    return c.text(await management.logs(c.req.param('user'), lines.data));
+  });
+  return app;
+}

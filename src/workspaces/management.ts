@@ -1,0 +1,172 @@
+import type { Clock } from '../clock/clock.js';
+import type { SessionsRepository } from '../db/sessions-repository.js';
+import type { User, UsersRepository } from '../db/users-repository.js';
+import { AppError } from '../errors/app-error.js';
+import type { PodmanClient } from '../podman/client.js';
+import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
+import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
+
+export interface ManagementDeps {
+  workspaces: WorkspaceDriver;
+  podman: PodmanClient;
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  clock: Clock;
+  /** CONTAINER_CLEANUP_HOURS: a volume unused this long, without a container, is orphaned. */
+  idleHours: number;
+}
+
+export interface ContainerRow extends WorkspaceStatus {
+  username?: string;
+  lastActivityAt?: Date;
+}
+
+export interface VolumeRow {
+  volume: string;
+  userId: string;
+  username?: string;
+  sizeBytes?: number;
+  container: WorkspaceStatus['state'];
+  lastActivityAt?: Date;
+  /** No container and no session activity within CONTAINER_CLEANUP_HOURS. */
+  orphaned: boolean;
+}
+
+export const managementErrors = {
+  unknownUser: (ref: string) =>
+    new AppError('user.not_found', `no user or workspace ${JSON.stringify(ref)}`, {
+      details: { ref },
+    }),
+  volumeInUse: (volume: string, ref: string) =>
+    new AppError(
+      'volume.in_use',
+      `${volume} still has a container; remove it first (claude-web containers rm ${ref})`,
+      { details: { volume } },
+    ),
+  volumeMissing: (volume: string) =>
+    new AppError('volume.not_found', `there is no volume ${volume}`, { details: { volume } }),
+};
+
+/**
+ * What an operator does by hand, for the CLI and the admin API alike. Users are named by
+ * username or by numeric id; a workspace whose user is gone is still named by its id.
+ */
+export function createWorkspaceManagement(deps: ManagementDeps) {
+  const { workspaces, podman, users, sessions, clock } = deps;
+
+  async function context() {
+    const [all, activity] = await Promise.all([users.list(), sessions.latestActivityByUser()]);
+    const names = new Map(all.map((u) => [String(u.id), u.username]));
+    const active = new Map([...activity].map(([id, at]) => [String(id), at]));
+    return { names, active };
+  }
+
+  /** The workspace id of a username or id; `user.not_found` when neither names anything. */
+  async function resolve(ref: string): Promise<{ userId: string; user?: User }> {
+    const byName = await users.findByUsername(ref);
+    if (byName) return { userId: String(byName.id), user: byName };
+    if (/^\d+$/.test(ref)) {
+      const byId = await users.get(Number(ref)).catch(() => undefined);
+      if (byId) return { userId: ref, user: byId };
+    }
+    if (isUserId(ref) && (await hasWorkspace(ref))) return { userId: ref };
+    throw managementErrors.unknownUser(ref);
+  }
+
+  async function hasWorkspace(userId: string) {
+    const names = workspaceNames(userId);
+    if ((await workspaces.status(userId)).state !== 'absent') return true;
+    return podman.volumes.exists(names.volume);
+  }
+
+  async function endSessions(userId: string, reason: string) {
+    const id = Number(userId);
+    return Number.isSafeInteger(id) ? sessions.endAllForUser(id, reason, clock.now()) : 0;
+  }
+
+  return {
+    resolve,
+
+    async containers(): Promise<ContainerRow[]> {
+      const [list, { names, active }] = await Promise.all([workspaces.list(), context()]);
+      return list.map((w) => ({
+        ...w,
+        username: names.get(w.userId),
+        lastActivityAt: active.get(w.userId),
+      }));
+    },
+
+    /** Stops and removes one workspace's container; the volume stays, sessions end. */
+    async remove(ref: string, reason = 'workspace removed by an administrator') {
+      const { userId } = await resolve(ref);
+      await workspaces.remove(userId);
+      const sessionsEnded = await endSessions(userId, reason);
+      return { userId, container: workspaceNames(userId).container, sessionsEnded };
+    },
+
+    /** Removes every stopped workspace; a failure on one is reported and the rest go on. */
+    async prune() {
+      const stopped = (await workspaces.list()).filter((w) => w.state === 'stopped');
+      const results = [];
+      for (const w of stopped) {
+        try {
+          await workspaces.remove(w.userId);
+          await endSessions(w.userId, 'workspace pruned by an administrator');
+          results.push({ container: w.container, removed: true });
+        } catch (error) {
+          results.push({ container: w.container, removed: false, error: (error as Error).message });
+        }
+      }
+      return results;
+    },
+
+    async volumes(options: { orphaned?: boolean } = {}): Promise<VolumeRow[]> {
+      const [volumes, usage, list, { names, active }] = await Promise.all([
+        podman.volumes.list({ labels: [`${LABEL_MANAGED}=true`] }),
+        podman.system.volumeUsage(),
+        workspaces.list(),
+        context(),
+      ]);
+      const sizes = new Map(usage.map((u) => [u.VolumeName, u.Size]));
+      const states = new Map(list.map((w) => [w.userId, w.state]));
+      const limit = clock.now().getTime() - deps.idleHours * 3_600_000;
+      const rows = volumes.flatMap((v): VolumeRow[] => {
+        const userId = v.Labels?.[LABEL_USER];
+        if (userId === undefined) return [];
+        const container = states.get(userId) ?? 'absent';
+        const lastActivityAt = active.get(userId);
+        const recent = lastActivityAt !== undefined && lastActivityAt.getTime() > limit;
+        return [
+          {
+            volume: v.Name,
+            userId,
+            username: names.get(userId),
+            sizeBytes: sizes.get(v.Name),
+            container,
+            lastActivityAt,
+            orphaned: container === 'absent' && !recent,
+          },
+        ];
+      });
+      return options.orphaned ? rows.filter((r) => r.orphaned) : rows;
+    },
+
+    /** Deletes a user's home for good. Refused while the workspace has a container. */
+    async removeVolume(ref: string) {
+      const { userId } = await resolve(ref);
+      const { volume } = workspaceNames(userId);
+      if ((await workspaces.status(userId)).state !== 'absent')
+        throw managementErrors.volumeInUse(volume, ref);
+      if (!(await podman.volumes.exists(volume))) throw managementErrors.volumeMissing(volume);
+      await podman.volumes.remove(volume);
+      return { userId, volume };
+    },
+
+    async logs(ref: string, tail = 100) {
+      const { userId } = await resolve(ref);
+      return podman.containers.logs(workspaceNames(userId).container, { tail });
+    },
+  };
+}
+
+export type WorkspaceManagement = ReturnType<typeof createWorkspaceManagement>;
