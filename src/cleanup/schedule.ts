@@ -41,7 +41,6 @@ export function scheduleCleanup(deps: ScheduleDeps) {
   const job = new Cron(
     '* * * * * *',
     {
-      name: 'claude-web cleanup',
       interval: Math.max(1, Math.round(deps.intervalHours * 3600)),
       startAt,
       protect: (skipped) =>

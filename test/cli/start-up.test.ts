@@ -77,6 +77,15 @@ describe.skipIf(!podman)('claude-web serve', () => {
     const port = await first.listening;
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
+    const body = (await ready.json()) as {
+      checks: { name: string }[];
+      cleanup: { nextRunAt: string };
+    };
+    expect(body.checks.map((c) => c.name)).toEqual(['database', 'podman', 'cleanup scheduler']);
+    // The first cleanup runs a few minutes after start.
+    const firstRun = new Date(body.cleanup.nextRunAt).getTime() - Date.now();
+    expect(firstRun).toBeGreaterThan(4 * 60_000);
+    expect(firstRun).toBeLessThanOrEqual(5 * 60_000 + 1_000);
     expect(await stop(first.child)).toBe(0);
   });
 

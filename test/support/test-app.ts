@@ -3,8 +3,12 @@ import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { TrustedProxy } from '../../src/auth/trusted-proxy.js';
+import { EXITED_HOURS } from '../../src/cleanup/policy.js';
+import { scheduleCleanup } from '../../src/cleanup/schedule.js';
+import { createCleanupSweep } from '../../src/cleanup/sweep.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
+import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
@@ -12,8 +16,10 @@ import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { createSessionsService } from '../../src/terminals/sessions-service.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { createFakeClock } from './fake-clock.js';
-import { testSocketPath } from './podman.js';
+import { testSocketPath, testWorkspaces } from './podman.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
 
@@ -40,6 +46,39 @@ export async function createTestApp(
   const podman = createPodmanClient({ socketPath: testSocketPath() });
   const sessionsRepo = createSessionsRepository(database);
   const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
+  // Administration sees only the workspaces of this app's own users: other tests share Podman.
+  const own = new Set<string>();
+  const driver = testWorkspaces(podman);
+  const workspaces: WorkspaceDriver = {
+    ...driver,
+    list: async () => (await driver.list()).filter((w) => own.has(w.userId)),
+  };
+  const authSessions = createAuthSessionsRepository(database);
+  const runs = createCleanupRunsRepository(database);
+  const sweep = createCleanupSweep({
+    workspaces,
+    sessions: sessionsRepo,
+    runs,
+    database,
+    clock,
+    log: pino({ level: 'silent' }),
+    config: { idleHours: 24, exitedHours: EXITED_HOURS },
+  });
+  const cleanup = scheduleCleanup({
+    sweep,
+    runs,
+    clock,
+    log: pino({ level: 'silent' }),
+    intervalHours: 1,
+  });
+  const management = createWorkspaceManagement({
+    workspaces,
+    podman,
+    users,
+    sessions: sessionsRepo,
+    clock,
+    idleHours: 24,
+  });
   const app = createApp({
     sessions,
     clock,
@@ -49,6 +88,9 @@ export async function createTestApp(
     auth,
     publicOrigin: PUBLIC_ORIGIN,
     proxy: options.proxy,
+    cleanup,
+    sessionCounts: () => sessionsRepo.countByStatus(),
+    admin: { management, sweep, users, authSessions, sessions: sessionsRepo, clock },
   });
   return {
     app,
@@ -67,15 +109,19 @@ export async function createTestApp(
       });
       return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     },
+    workspaces,
     async addUser(username: string, password: string, isAdmin = false) {
-      return users.create({
+      const user = await users.create({
         username,
         passwordHash: await hashPassword(password),
         isAdmin,
         now: clock.now(),
       });
+      own.add(String(user.id));
+      return user;
     },
     close: async () => {
+      cleanup.stop();
       await podman.close();
       await database.close();
     },
