@@ -102,9 +102,15 @@ function openTerminal(session: Session): () => void {
   };
 }
 
-async function showApp(): Promise<void> {
+async function showApp({ user }: { user: { isAdmin: boolean } }): Promise<void> {
   $<HTMLFormElement>('login').hidden = true;
   $<HTMLElement>('app').hidden = false;
+  if (user.isAdmin) {
+    const link = $<HTMLElement>('tabs').appendChild(document.createElement('a'));
+    link.href = '/admin';
+    link.id = 'admin-link';
+    link.textContent = 'Administration';
+  }
   let { sessions } = await api<{ sessions: Session[] }>('GET', '/api/sessions');
   if (sessions.length === 0)
     sessions = [
@@ -143,15 +149,16 @@ function showLogin(): void {
     event.preventDefault();
     const data = new FormData(form);
     try {
-      await api('POST', '/api/login', {
-        username: data.get('username'),
-        password: data.get('password'),
-      });
-      await showApp();
+      await showApp(
+        await api<{ user: { isAdmin: boolean } }>('POST', '/api/login', {
+          username: data.get('username'),
+          password: data.get('password'),
+        }),
+      );
     } catch (error) {
       $('login-error').textContent = (error as Error).message;
     }
   };
 }
 
-api('GET', '/api/me').then(showApp, showLogin);
+api<{ user: { isAdmin: boolean } }>('GET', '/api/me').then(showApp, showLogin);

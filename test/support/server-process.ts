@@ -27,6 +27,7 @@ export async function seedUsers(
   dataDir: string,
   usernames: string[],
   password: string,
+  options: { admins?: string[] } = {},
 ): Promise<number[]> {
   const database = await createDb({ kind: 'pglite', dataDir: join(dataDir, 'db') });
   try {
@@ -36,7 +37,16 @@ export async function seedUsers(
     const hash = await hashPassword(password);
     const ids: number[] = [];
     for (const username of usernames)
-      ids.push((await users.create({ username, passwordHash: hash, now: new Date() })).id);
+      ids.push(
+        (
+          await users.create({
+            username,
+            passwordHash: hash,
+            isAdmin: options.admins?.includes(username) ?? false,
+            now: new Date(),
+          })
+        ).id,
+      );
     return ids;
   } finally {
     await database.close();
