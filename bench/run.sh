@@ -3,8 +3,15 @@
 # test/harness/provision-host.sh: the quadlet driver as the lingering user of the systemd
 # test host (Podman 5), the libpod driver as the rootless test user here (Podman 4.3).
 #   bench/run.sh [rounds]
+# bench/cleanup.ts, a sweep over many workspaces, runs on the rootless test user's Podman:
+#   bench/run.sh cleanup [count]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = cleanup ]; then
+  uid=$(id -u "${CLAUDE_WEB_TEST_USER:-claude-web-test}")
+  cd "$repo" && exec env PODMAN_SOCKET="/run/user/$uid/podman/podman.sock" \
+    node --import tsx bench/cleanup.ts "${2:-500}"
+fi
 rounds=${1:-5}
 host_script=$repo/test/harness/systemd-host.sh
 state=${CLAUDE_WEB_SYSTEMD_HOST_DIR:-/var/lib/claude-web-test/systemd-host}

@@ -3,7 +3,7 @@ import { type EventsOptions, followEvents } from './events.js';
 import { createExecApi, type ExecApi } from './exec.js';
 import { createImagesApi, type ImagesApi } from './images.js';
 import { createSystemApi, type SystemApi } from './system.js';
-import { createTransport } from './transport.js';
+import { createTransport, type TransportOptions } from './transport.js';
 import type { PodmanEvent, VersionInfo } from './types.js';
 import { createVolumesApi, type VolumesApi } from './volumes.js';
 
@@ -25,8 +25,9 @@ export interface PodmanClient {
   close(): Promise<void>;
 }
 
-export function createPodmanClient({ socketPath }: { socketPath: string }): PodmanClient {
-  const transport = createTransport({ socketPath });
+export function createPodmanClient(options: TransportOptions): PodmanClient {
+  const { socketPath } = options;
+  const transport = createTransport(options);
   return {
     socketPath,
     async ping() {

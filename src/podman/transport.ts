@@ -38,13 +38,20 @@ export interface Transport {
 
 const API_PREFIX = '/v4.0.0/libpod';
 
-export function createTransport({ socketPath }: { socketPath: string }): Transport {
+export interface TransportOptions {
+  socketPath: string;
+  /** Told of every call before it is sent ("GET /containers/json"): for counting and tracing. */
+  onCall?: (call: string) => void;
+}
+
+export function createTransport({ socketPath, onCall }: TransportOptions): Transport {
   // A pool of connections on the one socket: a hijacked exec stream or an event stream
   // holds its connection for as long as it lives, and must not queue the other calls.
   const client = new Pool('http://podman', { socketPath, connections: null });
   const describe = (o: CallOptions) => `${o.method ?? 'GET'} ${o.path}`;
 
   async function send(options: CallOptions): Promise<Response> {
+    onCall?.(describe(options));
     let response: Dispatcher.ResponseData;
     try {
       response = await client.request(requestOptions(options));
@@ -68,10 +75,12 @@ export function createTransport({ socketPath }: { socketPath: string }): Transpo
       return status;
     },
     stream: send,
-    hijack: (options) =>
-      hijack(client, requestOptions(options), describe(options)).catch((error: unknown) => {
+    hijack: (options) => {
+      onCall?.(describe(options));
+      return hijack(client, requestOptions(options), describe(options)).catch((error: unknown) => {
         throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
-      }),
+      });
+    },
     close: () => client.close(),
   };
 }

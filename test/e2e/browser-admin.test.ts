@@ -19,11 +19,12 @@ describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)',
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-admin-'));
   let server: ChildProcess | undefined;
   let devId = '';
+  let seeded: number[] = [];
   let page: Page;
 
   beforeAll(async () => {
-    const [, dev] = await seedUsers(dataDir, ['chief', 'dev'], PASSWORD, { admins: ['chief'] });
-    devId = String(dev);
+    seeded = await seedUsers(dataDir, ['chief', 'dev'], PASSWORD, { admins: ['chief'] });
+    devId = String(seeded[1]);
     await testWorkspaces(podman).ensure(devId);
     const port = await freePort();
     server = await startServerProcess(serverEnv(dataDir, port));

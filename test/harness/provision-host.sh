@@ -42,6 +42,8 @@ write_podman_config() {
   cat >"$home/.config/containers/containers.conf" <<CONF
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+# Every container would hold a kernel session keyring; an account may have 200 keys.
+keyring = false
 
 [engine]
 runtime = "runc"
@@ -80,11 +82,20 @@ socket_path() { echo "/run/user/$(id -u "$test_user")/podman/podman.sock"; }
 start_api() {
   local sock
   sock=$(socket_path)
-  if curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then return; fi
+  local service_log home
+  service_log="/run/user/$(id -u "$test_user")/podman/service.log"
+  home=$(getent passwd "$test_user" | cut -d: -f6)
+  if curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
+    # The service reads its configuration once: restart it when that has changed since.
+    [ "$home/.config/containers/containers.conf" -nt "$service_log" ] || return 0
+    log "restarting the libpod API service for the new configuration"
+    pkill -u "$test_user" -f 'podman system service' || true
+    sleep 1
+  fi
   log "starting the libpod API service for $test_user"
   rm -f "$sock"
   as_user setsid podman system service --time=0 "unix://$sock" \
-    >"/run/user/$(id -u "$test_user")/podman/service.log" 2>&1 </dev/null &
+    >"$service_log" 2>&1 </dev/null &
   for _ in $(seq 1 100); do
     curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && return
     sleep 0.1

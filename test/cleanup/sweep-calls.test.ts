@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXITED_HOURS } from '../../src/cleanup/policy.js';
+import { createCleanupSweep } from '../../src/cleanup/sweep.js';
+import { systemClock } from '../../src/clock/clock.js';
+import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
+import { createDb, type Database } from '../../src/db/create-db.js';
+import { createSessionsRepository } from '../../src/db/sessions-repository.js';
+import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import { workspaceLabels, workspaceNames } from '../../src/quadlet/names.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { realPodman, testImage, testSocketPath } from '../support/podman.js';
+import { driverSettings } from '../support/workspace-drivers.js';
+
+const available = await realPodman();
+await available?.close();
+
+describe.skipIf(!available)('the libpod calls of a sweep', () => {
+  const calls: string[] = [];
+  let podman: PodmanClient;
+  let database: Database;
+  const ids = Array.from({ length: 12 }, (_, i) => `calls${process.pid}x${i}`);
+
+  beforeAll(async () => {
+    podman = createPodmanClient({ socketPath: testSocketPath(), onCall: (c) => calls.push(c) });
+    database = await createDb({ kind: 'pglite' });
+    await Promise.all(
+      ids.map(async (id, i) => {
+        const { container } = workspaceNames(id);
+        const command = i % 2 === 0 ? ['sleep', 'infinity'] : ['true'];
+        await podman.containers.create({
+          name: container,
+          image: testImage,
+          command,
+          labels: workspaceLabels(id),
+        });
+        await podman.containers.start(container);
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    for (const id of ids)
+      await podman.containers
+        .remove(workspaceNames(id).container, { force: true, timeoutSeconds: 0 })
+        .catch(() => {});
+    await podman.close();
+    await database.close();
+  });
+
+  it('decides over every workspace with one list call, inspecting none one by one', async () => {
+    const base = createLibpodDriver({ podman, clock: systemClock, settings: driverSettings });
+    const workspaces: WorkspaceDriver = {
+      ...base,
+      list: async () => (await base.list()).filter((w) => ids.includes(w.userId)),
+    };
+    const sweep = createCleanupSweep({
+      workspaces,
+      sessions: createSessionsRepository(database),
+      runs: createCleanupRunsRepository(database),
+      database,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+      config: { idleHours: 24, exitedHours: EXITED_HOURS },
+    });
+    calls.length = 0;
+    const report = await sweep.run({ dryRun: true });
+    expect(report.decisions).toHaveLength(ids.length);
+    expect(calls).toEqual(['GET /containers/json']);
+  });
+});
