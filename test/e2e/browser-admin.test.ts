@@ -1,53 +1,39 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { realBrowser } from '../support/browser.js';
+import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman, testWorkspaces } from '../support/podman.js';
-import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PASSWORD = 'correct horse battery';
 
 describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)', () => {
   if (!browser || !podman) return;
-  const b: Browser = browser;
-  const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-admin-'));
-  let server: ChildProcess | undefined;
-  let devId = '';
-  let seeded: number[] = [];
+  let fixture: BrowserServer;
   let page: Page;
+  let devId = '';
 
   beforeAll(async () => {
-    seeded = await seedUsers(dataDir, ['chief', 'dev'], PASSWORD, { admins: ['chief'] });
-    devId = String(seeded[1]);
+    fixture = await startBrowserServer(browser, podman, {
+      users: ['chief', 'dev'],
+      admins: ['chief'],
+      viewport: { width: 1400, height: 900 },
+    });
+    ({ page } = fixture);
+    devId = String(fixture.ids[1]);
     await testWorkspaces(podman).ensure(devId);
-    const port = await freePort();
-    server = await startServerProcess(serverEnv(dataDir, port));
-    page = await (await b.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     page.on(
       'dialog',
       (dialog) => void dialog.accept(dialog.type() === 'prompt' ? devId : undefined),
     );
-    await page.goto(`http://127.0.0.1:${port}`);
-    await page.fill('input[name=username]', 'chief');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    // The terminal page opens a workspace for the administrator too; close() removes both.
+    await fixture.login('chief');
   });
   afterAll(async () => {
-    await b.close();
-    server?.kill('SIGKILL');
-    const names = workspaceNames(devId);
-    await podman.containers
-      .remove(names.container, { force: true, timeoutSeconds: 0 })
-      .catch(() => {});
-    await podman.volumes.remove(names.volume, { force: true }).catch(() => {});
+    await fixture?.close();
+    await browser.close();
     await podman.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const row = (section: string, text: string) => page.locator(`#${section} tr`, { hasText: text });
@@ -58,9 +44,9 @@ describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)',
       .poll(() => row('containers', `claude-web-user-${devId}`).count(), { timeout: 30_000 })
       .toBe(1);
     expect(await row('containers', `claude-web-user-${devId}`).textContent()).toMatch(/running/);
-    expect(await page.locator('#schedule').textContent()).toMatch(
-      /^Next run: .+Last run: none yet\.$/,
-    );
+    await expect
+      .poll(() => page.locator('#schedule').textContent())
+      .toMatch(/^Next run: .+Last run: none yet\.$/);
   });
 
   it('shows the dry run’s decisions and changes nothing', async () => {

@@ -1,55 +1,29 @@
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceNames } from '../../src/quadlet/names.js';
 import { realBrowser, screen, waitForScreen } from '../support/browser.js';
+import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman } from '../support/podman.js';
-import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PASSWORD = 'correct horse battery';
 
 describe.skipIf(!browser)('the browser terminal (Chromium, real server, real Podman)', () => {
   if (!browser || !podman) return;
-  const b: Browser = browser;
-  const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-browser-'));
-  let server: ChildProcess | undefined;
-  let env: Record<string, string> = {};
-  let origin = '';
-  let userId = 0;
+  let fixture: BrowserServer;
   let page: Page;
 
   beforeAll(async () => {
-    [userId = 0] = await seedUsers(dataDir, ['alice'], PASSWORD);
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    env = serverEnv(dataDir, port);
-    server = await startServerProcess(env);
-    page = await (await b.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    fixture = await startBrowserServer(browser, podman, { users: ['alice'] });
+    ({ page } = fixture);
   });
   afterAll(async () => {
-    await b.close();
-    server?.kill('SIGKILL');
-    await podman.containers
-      .remove(workspaceNames(String(userId)).container, { force: true, timeoutSeconds: 0 })
-      .catch(() => {});
-    await podman.volumes
-      .remove(workspaceNames(String(userId)).volume, { force: true })
-      .catch(() => {});
+    await fixture?.close();
+    await browser.close();
     await podman.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('logs in and runs a command: echo $((6*7)) shows 42', async () => {
-    await page.goto(origin);
-    await page.fill('input[name=username]', 'alice');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
+    await fixture.login('alice');
     await waitForScreen(page, /developer@\S+:~\$/);
     await page.keyboard.type('echo $((6*7))\n');
     await waitForScreen(page, /^42$/m);
@@ -64,9 +38,7 @@ describe.skipIf(!browser)('the browser terminal (Chromium, real server, real Pod
   });
 
   it('reconnects by itself after kill -9 of the server, with the earlier output on screen', async () => {
-    server?.kill('SIGKILL');
-    await once(server as ChildProcess, 'exit');
-    server = await startServerProcess(env);
+    await fixture.restart();
     await waitForScreen(page, /ALIVE=2/);
     await expect.poll(() => page.locator('#overlay').isHidden(), { timeout: 30_000 }).toBe(true);
     await page.keyboard.type('echo BACK=$((20+1))\n');

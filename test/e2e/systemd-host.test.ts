@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/create-db.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { type WorkspaceNames, workspaceNames } from '../../src/quadlet/names.js';
+import { scratchDatabase } from '../support/databases.js';
 import { HOST_USER, type SystemdHost, systemdHost } from '../support/systemd-host.js';
 import { type InstalledServer, installServer } from './installed-server.js';
 
@@ -16,8 +19,10 @@ const host = await systemdHost();
 describe.skipIf(!host)('workspaces on a real systemd host outlive the server and the host', () => {
   if (!host) return;
   const h: SystemdHost = host;
-  const userId = `e2e${randomBytes(3).toString('hex')}`;
-  const names = workspaceNames(userId);
+  const username = `e2e${randomBytes(3).toString('hex')}`;
+  let userId = '';
+  let names: WorkspaceNames;
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
   const unitDir = join(h.root, HOST_USER.home, '.config/containers/systemd');
   let server: InstalledServer;
   let podman: PodmanClient;
@@ -32,19 +37,30 @@ describe.skipIf(!host)('workspaces on a real systemd host outlive the server and
     ).stdout.trim();
 
   beforeAll(async () => {
+    // PostgreSQL, as the README advises for production: the commands below run beside the
+    // server (the host shares this machine's network). Ids far from other tests' too.
+    scratch = await scratchDatabase();
+    const database = await createDb({ kind: 'postgres', url: scratch.url });
+    const start = 100_000 + Math.floor(Math.random() * 190_000);
+    await database.db.execute(sql.raw(`alter table users alter column id restart with ${start}`));
+    await database.close();
     // This host has no delegated memory, CPU or pids controller to enforce limits with.
     server = await installServer(h, {
+      DATABASE_URL: scratch.url,
       CONTAINER_MEMORY: 'none',
       CONTAINER_CPUS: 'none',
       CONTAINER_PIDS_LIMIT: 'none',
     });
+    userId = String(JSON.parse(await server.cli(['users', 'add', username, '--json'])).id);
+    names = workspaceNames(userId);
     connect();
   });
   afterAll(async () => {
     await server?.cli(['containers', 'rm', userId]).catch(() => {});
-    await podman?.volumes.remove(names.volume, { force: true }).catch(() => {});
+    if (names) await podman?.volumes.remove(names.volume, { force: true }).catch(() => {});
     await server?.uninstall();
     await podman?.close();
+    await scratch?.drop();
   });
 
   it('installs as the README says: a valid user unit that runs and chose the quadlet driver', async () => {
@@ -61,7 +77,9 @@ describe.skipIf(!host)('workspaces on a real systemd host outlive the server and
   });
 
   it('brings a new user’s workspace up as a quadlet unit, with a home that keeps files', async () => {
-    expect(await server.cli(['containers', 'start', userId])).toBe(`${names.container}: running\n`);
+    expect(await server.cli(['containers', 'start', username])).toBe(
+      `${names.container}: running\n`,
+    );
     expect(await unitActive()).toBe('active');
     expect(existsSync(join(unitDir, names.containerUnitFile))).toBe(true);
     await inWorkspace('echo "still here" > ~/proof');
@@ -96,15 +114,15 @@ describe.skipIf(!host)('workspaces on a real systemd host outlive the server and
   });
 
   it('retires a workspace: unit stopped, unit files gone, volume kept; ensure re-attaches it', async () => {
-    expect(await server.cli(['containers', 'rm', userId])).toBe(
-      `${names.container}: absent (volume kept)\n`,
+    expect(await server.cli(['containers', 'rm', username])).toBe(
+      `${names.container}: removed (volume kept); 0 session(s) ended\n`,
     );
     expect(await unitActive()).not.toBe('active');
     expect(existsSync(join(unitDir, names.containerUnitFile))).toBe(false);
     expect(existsSync(join(unitDir, names.volumeUnitFile))).toBe(false);
     expect(await podman.containers.exists(names.container)).toBe(false);
     expect(await podman.volumes.exists(names.volume)).toBe(true);
-    await server.cli(['containers', 'start', userId]);
+    await server.cli(['containers', 'start', username]);
     expect(await inWorkspace('cat ~/proof')).toBe('still here\n');
   });
 });
