@@ -5,7 +5,7 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
-import { type Decision, decide, type PolicyConfig } from './policy.js';
+import { type Decision, decide, HOUR_MS, type PolicyConfig } from './policy.js';
 
 export type DecisionResult = 'kept' | 'removed' | 'failed' | 'dry_run';
 
@@ -73,16 +73,17 @@ export function createCleanupSweep(deps: SweepDeps) {
     if (decision.rule === 'idle' || decision.rule === 'idle_without_sessions') {
       const fresh = await lastActivity(sessions, [decision.userId]);
       const at = fresh.get(decision.userId);
-      if (at && clock.now().getTime() - at.getTime() <= config.idleHours * 3_600_000)
+      if (at && clock.now().getTime() - at.getTime() <= config.idleHours * HOUR_MS)
         return { ...decision, result: 'kept', reason: `${decision.reason}; used since: kept` };
     }
     try {
       await workspaces.remove(decision.userId);
-      const ended = await sessions.endAllForUser(
-        Number(decision.userId),
-        `workspace removed by cleanup: ${decision.reason}`,
-        clock.now(),
-      );
+      const id = Number(decision.userId);
+      const why = `workspace removed by cleanup: ${decision.reason}`;
+      // Only claude-web's users (numeric ids) have sessions.
+      const ended = Number.isSafeInteger(id)
+        ? await sessions.endAllForUser(id, why, clock.now())
+        : 0;
       log.info({ container: decision.container, sessionsEnded: ended }, 'workspace removed');
       return { ...decision, result: 'removed' };
     } catch (error) {
@@ -91,50 +92,40 @@ export function createCleanupSweep(deps: SweepDeps) {
     }
   }
 
+  /** One list call and one query: the policy needs nothing more. */
+  async function decideNow(now: Date): Promise<Decision[]> {
+    const found = await workspaces.list();
+    const activity = await lastActivity(
+      sessions,
+      found.map((w) => w.userId),
+    );
+    return decide({ workspaces: found, lastActivity: activity, now, config });
+  }
+
+  async function handle(decision: Decision, dryRun: boolean, run?: CleanupRun) {
+    const done: AppliedDecision = dryRun
+      ? { ...decision, result: decision.action === 'keep' ? 'kept' : 'dry_run' }
+      : await apply(decision);
+    const { container, action, reason, result } = done;
+    log.info({ container, action, reason, result, dryRun }, 'cleanup decision');
+    if (run) await record(run.id, done);
+    return done;
+  }
+
   async function sweep(dryRun: boolean, trigger: CleanupRun['trigger']): Promise<SweepReport> {
     const startedAt = clock.now();
     const run = dryRun ? undefined : await runs.start({ trigger, dryRun, now: startedAt });
     try {
-      const found = await workspaces.list();
-      const decisions = decide({
-        workspaces: found,
-        lastActivity: await lastActivity(
-          sessions,
-          found.map((w) => w.userId),
-        ),
-        now: startedAt,
-        config,
-      });
+      const decisions = await decideNow(startedAt);
       const applied: AppliedDecision[] = [];
       await eachLimited(decisions, deps.concurrency ?? 4, async (decision) => {
-        const done = dryRun
-          ? ({
-              ...decision,
-              result: decision.action === 'keep' ? 'kept' : 'dry_run',
-            } as AppliedDecision)
-          : await apply(decision);
-        log.info(
-          {
-            container: done.container,
-            action: done.action,
-            reason: done.reason,
-            result: done.result,
-            dryRun,
-          },
-          'cleanup decision',
-        );
-        if (run) await record(run.id, done);
-        applied.push(done);
+        applied.push(await handle(decision, dryRun, run));
       });
       const outcome = applied.some((d) => d.result === 'failed') ? 'partial' : 'ok';
       return finish(run, { dryRun, startedAt, outcome, decisions: order(applied, decisions) });
     } catch (error) {
-      if (run)
-        await runs.finish(run.id, {
-          outcome: 'failed',
-          error: (error as Error).message,
-          now: clock.now(),
-        });
+      const message = (error as Error).message;
+      if (run) await runs.finish(run.id, { outcome: 'failed', error: message, now: clock.now() });
       throw error;
     }
   }

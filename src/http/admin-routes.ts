@@ -41,19 +41,10 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unkno
   return (await c.req.json().catch(() => ({}))) ?? {};
 }
 
-/** `/api/admin/*`: every manual command of the CLI, for administrators only. */
-export function adminRoutes(identity: Identity, deps: AdminDeps) {
-  const { management, sweep, clock } = deps;
-  const app = new Hono<AuthEnv>();
-  app.use('/api/admin/*', requireUser(identity));
-  app.use(
-    '/api/admin/*',
-    createMiddleware<AuthEnv>(async (c, next) => {
-      if (!c.var.user.isAdmin) throw adminErrors.forbidden();
-      await next();
-    }),
-  );
+type AdminApp = Hono<AuthEnv>;
 
+/** Containers, their logs, and volumes. */
+function workspaceRoutes(app: AdminApp, { management }: AdminDeps) {
   app.get('/api/admin/containers', async (c) =>
     c.json({ containers: await management.containers() }),
   );
@@ -63,16 +54,12 @@ export function adminRoutes(identity: Identity, deps: AdminDeps) {
   app.post('/api/admin/containers/prune', async (c) =>
     c.json({ pruned: await management.prune() }),
   );
-
-  app.get('/api/admin/cleanup', async (c) =>
-    c.json({ schedule: (await deps.cleanup?.status()) ?? null }),
-  );
-  app.post('/api/admin/cleanup/run', async (c) => {
-    const body = z.object({ dryRun: z.boolean().optional() }).safeParse(await jsonBody(c));
-    if (!body.success) throw new AppError('http.bad_request', 'send {"dryRun": true|false}');
-    return c.json(await sweep.run({ dryRun: body.data.dryRun ?? false, trigger: 'manual' }));
+  app.get('/api/admin/logs/:user', async (c) => {
+    const lines = tail.safeParse(c.req.query('tail'));
+    if (!lines.success)
+      throw new AppError('http.bad_request', 'tail is a whole number of lines from 1 to 100000');
+    return c.text(await management.logs(c.req.param('user'), lines.data));
   });
-
   app.get('/api/admin/volumes', async (c) =>
     c.json({ volumes: await management.volumes({ orphaned: flag(c.req.query('orphaned')) }) }),
   );
@@ -82,41 +69,66 @@ export function adminRoutes(identity: Identity, deps: AdminDeps) {
     if (body.confirm !== user) throw adminErrors.notConfirmed(user);
     return c.json(await management.removeVolume(user));
   });
+}
 
+/** The cleanup schedule, and a run by hand. */
+function cleanupRoutes(app: AdminApp, { sweep, cleanup }: AdminDeps) {
+  app.get('/api/admin/cleanup', async (c) =>
+    c.json({ schedule: (await cleanup?.status()) ?? null }),
+  );
+  app.post('/api/admin/cleanup/run', async (c) => {
+    const body = z.object({ dryRun: z.boolean().optional() }).safeParse(await jsonBody(c));
+    if (!body.success) throw new AppError('http.bad_request', 'send {"dryRun": true|false}');
+    return c.json(await sweep.run({ dryRun: body.data.dryRun ?? false, trigger: 'manual' }));
+  });
+}
+
+/** Users and their terminal sessions. */
+function accountRoutes(app: AdminApp, deps: AdminDeps) {
   app.get('/api/admin/sessions', async (c) =>
     c.json({ sessions: await deps.sessions.listAll({ includeDead: flag(c.req.query('all')) }) }),
   );
-
-  app.get('/api/admin/users', async (c) =>
-    c.json({
-      users: (await deps.users.list()).map((u) => ({
-        ...publicUser(u),
-        createdAt: u.createdAt,
-        disabledAt: u.disabledAt,
-      })),
-    }),
-  );
+  app.get('/api/admin/users', async (c) => {
+    const users = await deps.users.list();
+    const shown = users.map((u) => ({
+      ...publicUser(u),
+      createdAt: u.createdAt,
+      disabledAt: u.disabledAt,
+    }));
+    return c.json({ users: shown });
+  });
   app.post('/api/admin/users', async (c) => {
     const body = newUser.safeParse(await jsonBody(c));
     if (!body.success)
       throw new AppError('http.bad_request', 'send {"username": …, "admin": true|false}');
+    const { username, admin } = body.data;
+    const now = deps.clock.now();
     const { user, password } = await addUser(deps.users, {
-      username: body.data.username,
-      isAdmin: body.data.admin ?? false,
-      now: clock.now(),
+      username,
+      isAdmin: admin ?? false,
+      now,
     });
     return c.json({ user: publicUser(user), password }, 201);
   });
   app.post('/api/admin/users/:username/disable', async (c) => {
-    const user = await disableUser(deps, c.req.param('username'), clock.now());
+    const user = await disableUser(deps, c.req.param('username'), deps.clock.now());
     return c.json({ user: { ...publicUser(user), disabledAt: user.disabledAt } });
   });
+}
 
-  app.get('/api/admin/logs/:user', async (c) => {
-    const lines = tail.safeParse(c.req.query('tail'));
-    if (!lines.success)
-      throw new AppError('http.bad_request', 'tail is a whole number of lines from 1 to 100000');
-    return c.text(await management.logs(c.req.param('user'), lines.data));
-  });
+/** `/api/admin/*`: every manual command of the CLI, for administrators only. */
+export function adminRoutes(identity: Identity, deps: AdminDeps) {
+  const app: AdminApp = new Hono<AuthEnv>();
+  app.use('/api/admin/*', requireUser(identity));
+  app.use(
+    '/api/admin/*',
+    createMiddleware<AuthEnv>(async (c, next) => {
+      if (!c.var.user.isAdmin) throw adminErrors.forbidden();
+      await next();
+    }),
+  );
+  workspaceRoutes(app, deps);
+  cleanupRoutes(app, deps);
+  accountRoutes(app, deps);
   return app;
 }

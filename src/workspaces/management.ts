@@ -3,6 +3,7 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
+import type { VolumeInfo } from '../podman/types.js';
 import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
 
@@ -46,6 +47,28 @@ export const managementErrors = {
   volumeMissing: (volume: string) =>
     new AppError('volume.not_found', `there is no volume ${volume}`, { details: { volume } }),
 };
+
+/** Each of our volumes with its user, size, container state and whether it is orphaned. */
+function volumeRows(facts: {
+  volumes: VolumeInfo[];
+  sizes: Map<string, number>;
+  states: Map<string, WorkspaceStatus['state']>;
+  names: Map<string, string>;
+  active: Map<string, Date>;
+  /** Activity after this is recent. */
+  usedSince: Date;
+}): VolumeRow[] {
+  return facts.volumes.flatMap((v): VolumeRow[] => {
+    const userId = v.Labels?.[LABEL_USER];
+    if (userId === undefined) return [];
+    const container = facts.states.get(userId) ?? 'absent';
+    const lastActivityAt = facts.active.get(userId);
+    const recent = lastActivityAt !== undefined && lastActivityAt > facts.usedSince;
+    const orphaned = container === 'absent' && !recent;
+    const [username, sizeBytes] = [facts.names.get(userId), facts.sizes.get(v.Name)];
+    return [{ volume: v.Name, userId, username, sizeBytes, container, lastActivityAt, orphaned }];
+  });
+}
 
 /**
  * What an operator does by hand, for the CLI and the admin API alike. Users are named by
@@ -127,26 +150,13 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
         workspaces.list(),
         context(),
       ]);
-      const sizes = new Map(usage.map((u) => [u.VolumeName, u.Size]));
-      const states = new Map(list.map((w) => [w.userId, w.state]));
-      const limit = clock.now().getTime() - deps.idleHours * 3_600_000;
-      const rows = volumes.flatMap((v): VolumeRow[] => {
-        const userId = v.Labels?.[LABEL_USER];
-        if (userId === undefined) return [];
-        const container = states.get(userId) ?? 'absent';
-        const lastActivityAt = active.get(userId);
-        const recent = lastActivityAt !== undefined && lastActivityAt.getTime() > limit;
-        return [
-          {
-            volume: v.Name,
-            userId,
-            username: names.get(userId),
-            sizeBytes: sizes.get(v.Name),
-            container,
-            lastActivityAt,
-            orphaned: container === 'absent' && !recent,
-          },
-        ];
+      const rows = volumeRows({
+        volumes,
+        sizes: new Map(usage.map((u) => [u.VolumeName, u.Size])),
+        states: new Map(list.map((w) => [w.userId, w.state])),
+        names,
+        active,
+        usedSince: new Date(clock.now().getTime() - deps.idleHours * 3_600_000),
       });
       return options.orphaned ? rows.filter((r) => r.orphaned) : rows;
     },
