@@ -33,19 +33,36 @@ export interface Decision {
   reason: string;
 }
 
+/** What the policy needs of a session: whose it is and when it was last used. */
+export interface SessionActivity {
+  userId: string;
+  lastActivityAt: Date;
+}
+
 export interface PolicyInput {
   workspaces: WorkspaceStatus[];
-  /** Each user's latest session activity (any status); users without sessions are absent. */
-  lastActivity: ReadonlyMap<string, Date>;
+  /** Sessions of any status (or one per user: its latest); a user without any has none. */
+  sessions: readonly SessionActivity[];
   now: Date;
   config: PolicyConfig;
+}
+
+type Judged = Omit<PolicyInput, 'sessions'> & { lastActivity: ReadonlyMap<string, Date> };
+
+function latestByUser(sessions: readonly SessionActivity[]): Map<string, Date> {
+  const latest = new Map<string, Date>();
+  for (const { userId, lastActivityAt } of sessions) {
+    const known = latest.get(userId);
+    if (!known || lastActivityAt > known) latest.set(userId, lastActivityAt);
+  }
+  return latest;
 }
 
 const hours = (ms: number) => `${(ms / HOUR_MS).toFixed(1)} h`;
 const ago = (now: Date, then: Date) => now.getTime() - then.getTime();
 
 type Verdict = Pick<Decision, 'action' | 'rule' | 'reason'>;
-type Judge = (w: WorkspaceStatus, input: PolicyInput) => Verdict | undefined;
+type Judge = (w: WorkspaceStatus, input: Judged) => Verdict | undefined;
 
 function crashed(w: WorkspaceStatus): Verdict | undefined {
   if (w.state !== 'stopped' || !(w.crashed || w.unitFailed)) return undefined;
@@ -53,7 +70,7 @@ function crashed(w: WorkspaceStatus): Verdict | undefined {
   return { action: 'remove', rule: 'crashed', reason: `crashed (${how}): removed at once` };
 }
 
-function stopped(w: WorkspaceStatus, { now, config }: PolicyInput): Verdict | undefined {
+function stopped(w: WorkspaceStatus, { now, config }: Judged): Verdict | undefined {
   if (w.state !== 'stopped') return undefined;
   if (!w.finishedAt)
     return { action: 'keep', rule: 'never_exited', reason: 'stopped without an exit time' };
@@ -72,7 +89,7 @@ function stopped(w: WorkspaceStatus, { now, config }: PolicyInput): Verdict | un
       };
 }
 
-function running(w: WorkspaceStatus, { now, config, lastActivity }: PolicyInput): Verdict {
+function running(w: WorkspaceStatus, { now, config, lastActivity }: Judged): Verdict {
   const limit = config.idleHours * HOUR_MS;
   const activity = lastActivity.get(w.userId);
   if (activity) {
@@ -115,7 +132,7 @@ function unmanaged(w: WorkspaceStatus): Verdict | undefined {
 /** The rules in the order they apply; the first with a verdict decides. */
 const rules: Judge[] = [unmanaged, crashed, stopped];
 
-function verdictFor(w: WorkspaceStatus, input: PolicyInput): Verdict {
+function verdictFor(w: WorkspaceStatus, input: Judged): Verdict {
   for (const judge of rules) {
     const verdict = judge(w, input);
     if (verdict) return verdict;
@@ -127,8 +144,9 @@ function verdictFor(w: WorkspaceStatus, input: PolicyInput): Verdict {
  * The cleanup policy, without any I/O: for each workspace, keep or remove and why. A time
  * exactly at a limit keeps the workspace; only older is removed. Volumes are not its concern.
  */
-export function decide(input: PolicyInput): Decision[] {
-  return input.workspaces
+export function decide({ workspaces, sessions, now, config }: PolicyInput): Decision[] {
+  const judged: Judged = { workspaces, now, config, lastActivity: latestByUser(sessions) };
+  return workspaces
     .filter((w) => w.state !== 'absent')
-    .map((w) => ({ userId: w.userId, container: w.container, ...verdictFor(w, input) }));
+    .map((w) => ({ userId: w.userId, container: w.container, ...verdictFor(w, judged) }));
 }

@@ -5,7 +5,13 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
-import { type Decision, decide, HOUR_MS, type PolicyConfig } from './policy.js';
+import {
+  type Decision,
+  decide,
+  HOUR_MS,
+  type PolicyConfig,
+  type SessionActivity,
+} from './policy.js';
 
 export type DecisionResult = 'kept' | 'removed' | 'failed' | 'dry_run';
 
@@ -48,6 +54,10 @@ async function lastActivity(sessions: SessionsRepository, userIds: string[]) {
   const byUser = await sessions.latestActivityByUser(numericIds(userIds));
   return new Map([...byUser].map(([id, at]) => [String(id), at]));
 }
+
+/** The policy's view of sessions: one per user, its latest activity. */
+const asSessions = (latest: Map<string, Date>): SessionActivity[] =>
+  [...latest].map(([userId, lastActivityAt]) => ({ userId, lastActivityAt }));
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -99,7 +109,7 @@ export function createCleanupSweep(deps: SweepDeps) {
       sessions,
       found.map((w) => w.userId),
     );
-    return decide({ workspaces: found, lastActivity: activity, now, config });
+    return decide({ workspaces: found, sessions: asSessions(activity), now, config });
   }
 
   async function handle(decision: Decision, dryRun: boolean, run?: CleanupRun) {

@@ -7,7 +7,7 @@ import { createFakeClock } from '../support/fake-clock.js';
 const clock = createFakeClock();
 const now = clock.now();
 const H = HOUR_MS;
-const before = (ms: number) => new Date(now.getTime() - ms);
+const earlier = (ms: number) => new Date(now.getTime() - ms);
 
 /** A workspace of user 1, labelled as ours unless the case says otherwise. */
 function workspace(facts: Partial<WorkspaceStatus>): WorkspaceStatus {
@@ -18,8 +18,8 @@ function workspace(facts: Partial<WorkspaceStatus>): WorkspaceStatus {
     state: 'running',
     crashed: false,
     labels: workspaceLabels('1'),
-    createdAt: before(1000 * H),
-    startedAt: before(1000 * H),
+    createdAt: earlier(1000 * H),
+    startedAt: earlier(1000 * H),
     ...facts,
   };
 }
@@ -76,40 +76,40 @@ const cases: Case[] = [
   // Running without any session: judged by uptime.
   {
     name: 'no sessions, up exactly 24 h',
-    facts: { startedAt: before(24 * H) },
+    facts: { startedAt: earlier(24 * H) },
     expected: keep('young_without_sessions'),
   },
   {
     name: 'no sessions, up 24 h and 1 ms',
-    facts: { startedAt: before(24 * H + 1) },
+    facts: { startedAt: earlier(24 * H + 1) },
     expected: remove('idle_without_sessions'),
     reason: /no sessions, up 24\.0 h/,
   },
   {
     name: 'no sessions, up 5 min, created long ago',
-    facts: { startedAt: before(5 * 60_000) },
+    facts: { startedAt: earlier(5 * 60_000) },
     expected: keep('young_without_sessions'),
   },
   // Stopped: judged by the exit time, never by the creation time.
   {
     name: 'exited cleanly exactly 1 h ago',
-    facts: { state: 'stopped', exitCode: 0, finishedAt: before(H) },
+    facts: { state: 'stopped', exitCode: 0, finishedAt: earlier(H) },
     expected: keep('exited_recently'),
   },
   {
     name: 'exited cleanly 1 h and 1 ms ago',
-    facts: { state: 'stopped', exitCode: 0, finishedAt: before(H + 1) },
+    facts: { state: 'stopped', exitCode: 0, finishedAt: earlier(H + 1) },
     expected: remove('exited_long_ago'),
     reason: /exited 1\.0 h ago, more than 1\.0 h/,
   },
   {
     name: 'stopped gracefully (143) 30 min ago, created 1000 h ago',
-    facts: { state: 'stopped', exitCode: 143, finishedAt: before(H / 2) },
+    facts: { state: 'stopped', exitCode: 143, finishedAt: earlier(H / 2) },
     expected: keep('exited_recently'),
   },
   {
     name: 'exited 2 h ago with recent session activity',
-    facts: { state: 'stopped', exitCode: 0, finishedAt: before(2 * H) },
+    facts: { state: 'stopped', exitCode: 0, finishedAt: earlier(2 * H) },
     activityAgo: 0,
     expected: remove('exited_long_ago'),
   },
@@ -120,13 +120,13 @@ const cases: Case[] = [
   },
   {
     name: 'quadlet unit inactive, exited 3 h ago',
-    facts: { state: 'stopped', containerId: undefined, exitCode: 0, finishedAt: before(3 * H) },
+    facts: { state: 'stopped', containerId: undefined, exitCode: 0, finishedAt: earlier(3 * H) },
     expected: remove('exited_long_ago'),
   },
   // Crashed: at once.
   {
     name: 'crashed (exit 1) a minute ago',
-    facts: { state: 'stopped', exitCode: 1, crashed: true, finishedAt: before(60_000) },
+    facts: { state: 'stopped', exitCode: 1, crashed: true, finishedAt: earlier(60_000) },
     expected: remove('crashed'),
     reason: /exited with code 1/,
   },
@@ -137,7 +137,7 @@ const cases: Case[] = [
   },
   {
     name: 'unit failed a minute ago',
-    facts: { state: 'stopped', crashed: true, unitFailed: true, finishedAt: before(60_000) },
+    facts: { state: 'stopped', crashed: true, unitFailed: true, finishedAt: earlier(60_000) },
     expected: remove('crashed'),
     reason: /its unit failed/,
   },
@@ -150,7 +150,7 @@ const cases: Case[] = [
   },
   {
     name: 'unlabelled and crashed',
-    facts: { labels: {}, state: 'stopped', exitCode: 1, crashed: true, finishedAt: before(H) },
+    facts: { labels: {}, state: 'stopped', exitCode: 1, crashed: true, finishedAt: earlier(H) },
     expected: keep('unmanaged'),
   },
   {
@@ -162,11 +162,17 @@ const cases: Case[] = [
 
 describe('the cleanup policy', () => {
   it.each(cases)('$name → $expected.action ($expected.rule)', (c) => {
-    const lastActivity = new Map<string, Date>();
-    if (c.activityAgo !== undefined) lastActivity.set('1', before(c.activityAgo));
+    // A dead session used long ago counts too, but only the latest one decides.
+    const sessions =
+      c.activityAgo === undefined
+        ? []
+        : [
+            { userId: '1', lastActivityAt: earlier(1000 * H) },
+            { userId: '1', lastActivityAt: earlier(c.activityAgo) },
+          ];
     const [decision] = decide({
       workspaces: [workspace(c.facts)],
-      lastActivity,
+      sessions,
       now,
       config: { idleHours: c.idleHours ?? 24, exitedHours: EXITED_HOURS },
     });
@@ -178,7 +184,7 @@ describe('the cleanup policy', () => {
     const other = { ...workspace({}), userId: '2', container: 'claude-web-user-2' };
     const decisions = decide({
       workspaces: [workspace({}), other],
-      lastActivity: new Map([['2', now]]),
+      sessions: [{ userId: '2', lastActivityAt: now }],
       now,
       config: { idleHours: 24, exitedHours: EXITED_HOURS },
     });
@@ -192,7 +198,7 @@ describe('the cleanup policy', () => {
     const fake = createFakeClock();
     const input = (at: Date) => ({
       workspaces: [workspace({ state: 'stopped', exitCode: 0, finishedAt: fake.now() })],
-      lastActivity: new Map(),
+      sessions: [],
       now: at,
       config: { idleHours: 24, exitedHours: EXITED_HOURS },
     });

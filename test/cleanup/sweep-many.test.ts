@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXITED_HOURS } from '../../src/cleanup/policy.js';
+import { EXITED_HOURS, HOUR_MS } from '../../src/cleanup/policy.js';
 import { createCleanupSweep } from '../../src/cleanup/sweep.js';
-import { systemClock } from '../../src/clock/clock.js';
+import { type Clock, systemClock } from '../../src/clock/clock.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
@@ -10,13 +10,14 @@ import { createPodmanClient, type PodmanClient } from '../../src/podman/client.j
 import { workspaceLabels, workspaceNames } from '../../src/quadlet/names.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { createFakeClock } from '../support/fake-clock.js';
 import { realPodman, testImage, testSocketPath } from '../support/podman.js';
 import { driverSettings } from '../support/workspace-drivers.js';
 
 const available = await realPodman();
 await available?.close();
 
-describe.skipIf(!available)('the libpod calls of a sweep', () => {
+describe.skipIf(!available)('a sweep over many cheap workspaces', () => {
   const calls: string[] = [];
   let podman: PodmanClient;
   let database: Database;
@@ -48,24 +49,55 @@ describe.skipIf(!available)('the libpod calls of a sweep', () => {
     await database.close();
   });
 
-  it('decides over every workspace with one list call, inspecting none one by one', async () => {
-    const base = createLibpodDriver({ podman, clock: systemClock, settings: driverSettings });
+  /** This test's workspaces, on the real driver; `failFor` gets an injected removal failure. */
+  const sweepOver = (clock: Clock, failFor?: string) => {
+    const base = createLibpodDriver({ podman, clock, settings: driverSettings });
     const workspaces: WorkspaceDriver = {
       ...base,
       list: async () => (await base.list()).filter((w) => ids.includes(w.userId)),
+      remove: async (userId) => {
+        if (userId === failFor) throw new Error('injected: the container would not go');
+        await base.remove(userId);
+      },
     };
-    const sweep = createCleanupSweep({
+    return createCleanupSweep({
       workspaces,
       sessions: createSessionsRepository(database),
       runs: createCleanupRunsRepository(database),
       database,
-      clock: systemClock,
+      clock,
       log: pino({ level: 'silent' }),
       config: { idleHours: 24, exitedHours: EXITED_HOURS },
     });
+  };
+
+  it('decides over every workspace with one list call, inspecting none one by one', async () => {
+    const sweep = sweepOver(systemClock);
     calls.length = 0;
     const report = await sweep.run({ dryRun: true });
     expect(report.decisions).toHaveLength(ids.length);
     expect(calls).toEqual(['GET /containers/json']);
+  });
+
+  it('records a failure on one workspace and goes on with the others', async () => {
+    const clock = createFakeClock(new Date());
+    clock.advance(25 * HOUR_MS);
+    const failing = ids[3] as string;
+    const report = await sweepOver(clock, failing).run();
+    expect(report.outcome).toBe('partial');
+    const failed = report.decisions.filter((d) => d.result === 'failed');
+    expect(failed).toEqual([
+      expect.objectContaining({ userId: failing, error: 'injected: the container would not go' }),
+    ]);
+    expect(report.decisions.filter((d) => d.result === 'removed')).toHaveLength(ids.length - 1);
+    const recorded = await createCleanupRunsRepository(database).decisions(report.runId as number);
+    expect(recorded.find((d) => d.result === 'failed')).toMatchObject({
+      containerName: workspaceNames(failing).container,
+      error: 'injected: the container would not go',
+    });
+    expect(await podman.containers.exists(workspaceNames(failing).container)).toBe(true);
+    expect(await createCleanupRunsRepository(database).latest()).toMatchObject({
+      outcome: 'partial',
+    });
   });
 });
