@@ -5,10 +5,10 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
-import { AppError } from '../errors/app-error.js';
+import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
-import { encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js';
+import { CLOSE, encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
@@ -27,6 +27,8 @@ export interface TerminalSocketDeps {
   publicOrigin: string;
   /** Last activity is written at most this often per session. */
   activityEveryMs?: number;
+  /** How often an open terminal's login is checked again. */
+  recheckMs?: number;
 }
 
 const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
@@ -42,7 +44,10 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     authorize(req, deps).then(
       (granted) =>
-        wss.handleUpgrade(req, socket, head, (ws) => connect(ws, granted, deps, attached)),
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          connect(ws, granted, deps, attached);
+          keepAuthorized(ws, req, deps);
+        }),
       (error: unknown) => refuse(socket, error),
     );
   });
@@ -50,6 +55,28 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
 }
 
 type Granted = Awaited<ReturnType<typeof authorize>>;
+
+/**
+ * An open terminal stays open only while its login does: every `recheckMs` the upgrade's
+ * credentials are checked again, so that a logout, an expiry or a disabled user (even by a
+ * command in another process) closes it with 4401.
+ */
+function keepAuthorized(ws: WebSocket, req: IncomingMessage, deps: TerminalSocketDeps) {
+  const identity = createIdentity(deps);
+  let cancel = () => {};
+  const arm = () => {
+    cancel = deps.clock.setTimeout(async () => {
+      const ok = await identity.ofUpgrade(req).then(
+        () => true,
+        (error: unknown) => !isAppError(error) || error.code.endsWith('unreachable'),
+      );
+      if (!ok) ws.close(CLOSE.unauthorized, 'logged out');
+      else if (ws.readyState === ws.OPEN) arm();
+    }, deps.recheckMs ?? 60_000);
+  };
+  arm();
+  ws.on('close', () => cancel());
+}
 
 /** Ensures the workspace, attaches, and keeps the session's status and activity current. */
 function connect(

@@ -67,6 +67,10 @@ function openTerminal(session: Session): () => void {
     };
     ws.onclose = async (event) => {
       if (closed) return;
+      if (event.code === 4401) {
+        show('You have been logged out. Reload the page to log in again.');
+        return;
+      }
       const sessions = await api<{ sessions: Session[] }>('GET', '/api/sessions').catch(
         () => undefined,
       );

@@ -33,6 +33,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
       clock: systemClock,
       log: pino({ level: 'silent' }),
       publicOrigin: PUBLIC_ORIGIN,
+      recheckMs: 300,
     });
     for (const name of ['wsalice', 'wsbob']) {
       ids[name] = (await t.addUser(name, PASSWORD)).id;
@@ -119,5 +120,25 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     await once(ws, 'close');
     await new Promise((r) => setTimeout(r, 200));
     expect((await repo.get(id)).status).toBe('detached');
+  });
+
+  it('closes an open terminal with 4401 once its user logs out, and keeps the shell', async () => {
+    const id = await newSession('wsbob', 'leaving');
+    const ws = open(`/api/sessions/${id}/terminal`, {
+      origin: PUBLIC_ORIGIN,
+      cookie: cookies.wsbob ?? '',
+    });
+    await once(ws, 'open');
+    // Still logged in: several rechecks pass and the terminal stays open.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(ws.readyState).toBe(ws.OPEN);
+    await t.app.request('/api/logout', {
+      method: 'POST',
+      headers: { cookie: cookies.wsbob ?? '', origin: PUBLIC_ORIGIN },
+    });
+    const [code] = (await once(ws, 'close')) as [number];
+    expect(code).toBe(4401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await t.sessionsRepo.get(id)).status).toBe('detached');
   });
 });
