@@ -18,6 +18,31 @@ export interface QuadletDriverDeps {
 }
 
 const CONTAINER_FILE = /^claude-web-user-(.+)\.container$/;
+const UNIT_PROPERTIES = [
+  '-p',
+  'InactiveEnterTimestamp',
+  '-p',
+  'ExecMainStatus',
+  '-p',
+  'ActiveState',
+];
+
+/** A workspace whose unit runs no container, from its unit's properties (`key=value` lines). */
+function stoppedUnitStatus(userId: string, block: string): WorkspaceStatus {
+  const props = Object.fromEntries(block.split('\n').map((l) => l.split(/=(.*)/s, 2)));
+  const at = Number(props.InactiveEnterTimestamp?.replace('@', ''));
+  const status = Number(props.ExecMainStatus);
+  return {
+    ...absentStatus(userId),
+    state: 'stopped',
+    finishedAt: at > 0 ? new Date(at * 1000) : undefined,
+    exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
+    crashed: props.ActiveState === 'failed',
+    unitFailed: props.ActiveState === 'failed',
+    // The unit file is ours, whether or not a container exists right now.
+    labels: workspaceLabels(userId),
+  };
+}
 
 /**
  * Workspaces as quadlet units of the account's systemd user manager: they keep running when
@@ -29,38 +54,21 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   const files = createUnitFiles(deps.unitDir);
   const daemonReload = createDaemonReload(systemctl);
 
+  /** Stopped workspaces from their units' last run: one `systemctl show` for all of them. */
+  async function unitStatuses(userIds: string[]): Promise<WorkspaceStatus[]> {
+    const withUnits = [];
+    for (const userId of userIds)
+      if (await files.exists(workspaceNames(userId).containerUnitFile)) withUnits.push(userId);
+    if (withUnits.length === 0) return [];
+    const services = withUnits.map((u) => workspaceNames(u).containerService);
+    const show = await systemctl(['show', ...services, '--timestamp=unix', ...UNIT_PROPERTIES]);
+    // One block of properties per unit, in the order asked, separated by blank lines.
+    const blocks = show.trim().split(/\n\s*\n/);
+    return withUnits.map((userId, i) => stoppedUnitStatus(userId, blocks[i] ?? ''));
+  }
+
   async function unitStatus(userId: string): Promise<WorkspaceStatus> {
-    const names = workspaceNames(userId);
-    if (!(await files.exists(names.containerUnitFile))) return absentStatus(userId);
-    const show = await systemctl([
-      'show',
-      names.containerService,
-      '--timestamp=unix',
-      '-p',
-      'InactiveEnterTimestamp',
-      '-p',
-      'ExecMainStatus',
-      '-p',
-      'ActiveState',
-    ]);
-    const props = Object.fromEntries(
-      show
-        .trim()
-        .split('\n')
-        .map((l) => l.split(/=(.*)/s, 2)),
-    );
-    const at = Number(props.InactiveEnterTimestamp?.replace('@', ''));
-    const status = Number(props.ExecMainStatus);
-    return {
-      ...absentStatus(userId),
-      state: 'stopped',
-      finishedAt: at > 0 ? new Date(at * 1000) : undefined,
-      exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
-      crashed: props.ActiveState === 'failed',
-      unitFailed: props.ActiveState === 'failed',
-      // The unit file is ours, whether or not a container exists right now.
-      labels: workspaceLabels(userId),
-    };
+    return (await unitStatuses([userId]))[0] ?? absentStatus(userId);
   }
 
   async function status(userId: string): Promise<WorkspaceStatus> {
@@ -105,7 +113,7 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
         .flatMap((f) => CONTAINER_FILE.exec(f)?.[1] ?? [])
         // Files that no valid user id could have produced are not ours.
         .filter(isUserId);
-      const stopped = await Promise.all(unitUsers.filter((u) => !seen.has(u)).map(unitStatus));
+      const stopped = await unitStatuses(unitUsers.filter((u) => !seen.has(u)));
       return [...running, ...stopped];
     },
   };
