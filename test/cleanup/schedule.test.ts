@@ -1,13 +1,11 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EXITED_HOURS } from '../../src/cleanup/policy.js';
 import { type CleanupSchedule, scheduleCleanup } from '../../src/cleanup/schedule.js';
-import { createCleanupSweep } from '../../src/cleanup/sweep.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
-import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+import { testSweep } from '../support/sweep.js';
 
 const MINUTE = 60_000;
 
@@ -34,15 +32,7 @@ describe('the cleanup schedule (croner, on faked timers)', () => {
 
   const start = (list: () => Promise<never[]>, intervalHours = 0.25) => {
     const runs = createCleanupRunsRepository(database);
-    const sweep = createCleanupSweep({
-      workspaces: driverWith(list),
-      sessions: createSessionsRepository(database),
-      runs,
-      database,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-      config: { idleHours: 24, exitedHours: EXITED_HOURS },
-    });
+    const sweep = testSweep({ workspaces: driverWith(list), database, clock: systemClock });
     schedule = scheduleCleanup({
       sweep,
       runs,

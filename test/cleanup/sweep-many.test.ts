@@ -1,17 +1,15 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXITED_HOURS, HOUR_MS } from '../../src/cleanup/policy.js';
-import { createCleanupSweep } from '../../src/cleanup/sweep.js';
+import { HOUR_MS } from '../../src/cleanup/policy.js';
 import { type Clock, systemClock } from '../../src/clock/clock.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
-import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
 import { workspaceLabels, workspaceNames } from '../../src/quadlet/names.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { realPodman, testImage, testSocketPath } from '../support/podman.js';
+import { testSweep } from '../support/sweep.js';
 import { driverSettings } from '../support/workspace-drivers.js';
 
 const available = await realPodman();
@@ -60,15 +58,7 @@ describe.skipIf(!available)('a sweep over many cheap workspaces', () => {
         await base.remove(userId);
       },
     };
-    return createCleanupSweep({
-      workspaces,
-      sessions: createSessionsRepository(database),
-      runs: createCleanupRunsRepository(database),
-      database,
-      clock,
-      log: pino({ level: 'silent' }),
-      config: { idleHours: 24, exitedHours: EXITED_HOURS },
-    });
+    return testSweep({ workspaces, database, clock });
   };
 
   it('decides over every workspace with one list call, inspecting none one by one', async () => {

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXITED_HOURS, HOUR_MS } from '../../src/cleanup/policy.js';
-import { createCleanupSweep, type SweepReport } from '../../src/cleanup/sweep.js';
+import { HOUR_MS } from '../../src/cleanup/policy.js';
+import type { SweepReport } from '../../src/cleanup/sweep.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import type { Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
@@ -13,6 +12,7 @@ import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { databaseTargets } from '../support/databases.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { testImage } from '../support/podman.js';
+import { testSweep } from '../support/sweep.js';
 import { HOST_USER } from '../support/systemd-host.js';
 import { type Subject, workspaceDrivers } from '../support/workspace-drivers.js';
 
@@ -36,16 +36,7 @@ describe.each(drivers)('one cleanup sweep over real workspaces: %s', (_kind, mak
     ...driver,
     list: async () => (await driver.list()).filter((w) => Object.values(ids).includes(w.userId)),
   });
-  const sweep = () =>
-    createCleanupSweep({
-      workspaces: scoped(subject.driver),
-      sessions: createSessionsRepository(database),
-      runs: createCleanupRunsRepository(database),
-      database,
-      clock,
-      log: pino({ level: 'silent' }),
-      config: { idleHours: 24, exitedHours: EXITED_HOURS },
-    });
+  const sweep = () => testSweep({ workspaces: scoped(subject.driver), database, clock });
 
   beforeAll(async () => {
     subject = await make();

@@ -3,9 +3,7 @@ import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { TrustedProxy } from '../../src/auth/trusted-proxy.js';
-import { EXITED_HOURS } from '../../src/cleanup/policy.js';
 import { scheduleCleanup } from '../../src/cleanup/schedule.js';
-import { createCleanupSweep } from '../../src/cleanup/sweep.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
@@ -20,6 +18,7 @@ import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { createFakeClock } from './fake-clock.js';
 import { testSocketPath, testWorkspaces } from './podman.js';
+import { testSweep } from './sweep.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
 
@@ -55,15 +54,7 @@ export async function createTestApp(
   };
   const authSessions = createAuthSessionsRepository(database);
   const runs = createCleanupRunsRepository(database);
-  const sweep = createCleanupSweep({
-    workspaces,
-    sessions: sessionsRepo,
-    runs,
-    database,
-    clock,
-    log: pino({ level: 'silent' }),
-    config: { idleHours: 24, exitedHours: EXITED_HOURS },
-  });
+  const sweep = testSweep({ workspaces, database, clock });
   const cleanup = scheduleCleanup({
     sweep,
     runs,

@@ -1,0 +1,19 @@
+import { pino } from 'pino';
+import { EXITED_HOURS } from '../../src/cleanup/policy.js';
+import { createCleanupSweep } from '../../src/cleanup/sweep.js';
+import type { Clock } from '../../src/clock/clock.js';
+import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
+import type { Database } from '../../src/db/create-db.js';
+import { createSessionsRepository } from '../../src/db/sessions-repository.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+
+/** The real sweep over `workspaces`, with the default limits (24 h idle, 1 h exited). */
+export function testSweep(deps: { workspaces: WorkspaceDriver; database: Database; clock: Clock }) {
+  return createCleanupSweep({
+    ...deps,
+    sessions: createSessionsRepository(deps.database),
+    runs: createCleanupRunsRepository(deps.database),
+    log: pino({ level: 'silent' }),
+    config: { idleHours: 24, exitedHours: EXITED_HOURS },
+  });
+}
