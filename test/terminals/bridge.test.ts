@@ -26,8 +26,10 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
 
   beforeAll(async () => {
     await workspaces.ensure(userId);
-    wss.on('connection', (socket) => {
+    wss.on('connection', (socket, req) => {
       const session = randomUUID();
+      const query = new URL(req.url ?? '/', 'http://test').searchParams;
+      const size = { cols: Number(query.get('cols') ?? 80), rows: Number(query.get('rows') ?? 24) };
       const entry = {
         session,
         bridge: undefined as unknown as Bridge,
@@ -35,7 +37,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
         errors: [] as Error[],
       };
       // The real terminal, counting the pauses the bridge asks for.
-      const attaching = attach.attach({ container, session, size: { rows: 24, cols: 80 } }).then(
+      const attaching = attach.attach({ container, session, size }).then(
         (terminal): Terminal => ({
           ...terminal,
           pause: () => {
@@ -62,8 +64,8 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
     await podman.volumes.remove(volume, { force: true }).catch(() => {});
   });
 
-  async function connect() {
-    const client = new WebSocket(url);
+  async function connect(query = '') {
+    const client = new WebSocket(`${url}/${query}`);
     let output = '';
     const controls: Record<string, unknown>[] = [];
     client.on('message', (data, isBinary) => {
@@ -121,10 +123,11 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   });
 
   it('pauses the terminal while the browser is not reading, and catches up after', async () => {
-    const c = await connect();
-    // tmux sends screens, not every byte: a flood reaches us at roughly 1 MB/s, and the
-    // loopback's socket buffers absorb megabytes before the browser's stall is felt here.
-    c.client.send(Buffer.from('yes "$(seq -s . 1 40)"\r'));
+    // tmux sends screens, not every byte, and the loopback's socket buffers absorb megabytes
+    // before the browser's stall is felt here: a large screen of long lines fills them fast,
+    // even on a busy machine.
+    const c = await connect('?cols=1000&rows=300');
+    c.client.send(Buffer.from('yes "$(seq -s . 1 400)"\r'));
     await c.until(() => c.output().length > 10_000, 'the flood to start');
     c.client.pause();
     const entry = opened.at(-1);
