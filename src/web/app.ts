@@ -115,6 +115,12 @@ async function showApp({ user }: { user: { isAdmin: boolean } }): Promise<void> 
     link.id = 'admin-link';
     link.textContent = 'Administration';
   }
+  const logout = $<HTMLElement>('tabs').appendChild(document.createElement('button'));
+  logout.type = 'button';
+  logout.id = 'logout';
+  logout.textContent = 'Log out';
+  // The shells keep running; only this browser's login ends.
+  logout.onclick = () => void api('POST', '/api/logout').finally(() => location.reload());
   let { sessions } = await api<{ sessions: Session[] }>('GET', '/api/sessions');
   if (sessions.length === 0)
     sessions = [

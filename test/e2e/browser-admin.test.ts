@@ -85,4 +85,12 @@ describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)',
     await expect.poll(() => row('users', 'newcomer').count(), { timeout: 30_000 }).toBe(1);
     expect(await page.locator('#message').textContent()).toMatch(/^Created newcomer/);
   });
+
+  it('logs out from the terminal page, back to the login form', async () => {
+    await page.click('a[href="/"]');
+    await page.click('#logout');
+    await expect.poll(() => page.locator('#login').isVisible(), { timeout: 30_000 }).toBe(true);
+    const me = await page.evaluate(async () => (await fetch('/api/me')).status);
+    expect(me).toBe(401);
+  });
 });
