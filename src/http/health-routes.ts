@@ -17,49 +17,64 @@ const OUTCOMES = ['running', 'ok', 'partial', 'failed'] as const;
 const seconds = (date: Date | null | undefined) =>
   date ? String(date.getTime() / 1000) : undefined;
 
-/** Prometheus text exposition: a HELP and TYPE line, then the samples, per metric. */
-function gauge(name: string, help: string, samples: [labels: string, value?: string][]) {
-  const lines = samples
-    .filter(([, value]) => value !== undefined)
-    .map(([labels, value]) => `${name}${labels} ${value}`);
-  return lines.length === 0 ? [] : [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...lines];
+type Sample = [labels: string, value?: string];
+interface Facts {
+  cleanup?: CleanupStatus;
+  counts?: Record<SessionStatus, number>;
 }
 
+/** Every metric: its name, its help, and its samples from what is known now. */
+const gauges: [name: string, help: string, samples: (f: Facts) => Sample[]][] = [
+  [
+    'claude_web_cleanup_last_run_start_seconds',
+    'Start of the latest cleanup run (Unix time).',
+    (f) => [['', seconds(f.cleanup?.lastRun?.startedAt)]],
+  ],
+  [
+    'claude_web_cleanup_last_run_end_seconds',
+    'End of the latest cleanup run (Unix time).',
+    (f) => [['', seconds(f.cleanup?.lastRun?.finishedAt)]],
+  ],
+  [
+    'claude_web_cleanup_last_run_outcome',
+    'Outcome of the latest cleanup run: 1 for the one it had.',
+    ({ cleanup }) =>
+      OUTCOMES.map((o) => [
+        `{outcome="${o}"}`,
+        cleanup?.lastRun && (cleanup.lastRun.outcome === o ? '1' : '0'),
+      ]),
+  ],
+  [
+    'claude_web_cleanup_next_run_seconds',
+    'When the next scheduled cleanup run starts (Unix time).',
+    (f) => [['', seconds(f.cleanup?.nextRunAt)]],
+  ],
+  [
+    'claude_web_cleanup_running',
+    'Whether a scheduled cleanup run is under way.',
+    (f) => [['', f.cleanup && (f.cleanup.running ? '1' : '0')]],
+  ],
+  [
+    'claude_web_sessions',
+    'Terminal sessions by status.',
+    (f) => Object.entries(f.counts ?? {}).map(([s, n]) => [`{status="${s}"}`, String(n)]),
+  ],
+];
+
+/** Prometheus text exposition; a metric without a known value is left out. */
 async function metrics(deps: HealthDeps): Promise<string> {
-  const cleanup = await deps.cleanup?.status();
-  const last = cleanup?.lastRun;
-  const counts = await deps.sessionCounts?.();
-  return [
-    ...gauge(
-      'claude_web_cleanup_last_run_start_seconds',
-      'Start of the latest cleanup run (Unix time).',
-      [['', seconds(last?.startedAt)]],
-    ),
-    ...gauge(
-      'claude_web_cleanup_last_run_end_seconds',
-      'End of the latest cleanup run (Unix time).',
-      [['', seconds(last?.finishedAt)]],
-    ),
-    ...gauge(
-      'claude_web_cleanup_last_run_outcome',
-      'Outcome of the latest cleanup run: 1 for the one it had.',
-      last ? OUTCOMES.map((o) => [`{outcome="${o}"}`, last.outcome === o ? '1' : '0']) : [],
-    ),
-    ...gauge(
-      'claude_web_cleanup_next_run_seconds',
-      'When the next scheduled cleanup run starts (Unix time).',
-      [['', seconds(cleanup?.nextRunAt)]],
-    ),
-    ...gauge('claude_web_cleanup_running', 'Whether a scheduled cleanup run is under way.', [
-      ['', cleanup && (cleanup.running ? '1' : '0')],
-    ]),
-    ...gauge(
-      'claude_web_sessions',
-      'Terminal sessions by status.',
-      counts ? Object.entries(counts).map(([s, n]) => [`{status="${s}"}`, String(n)]) : [],
-    ),
-    '',
-  ].join('\n');
+  // A database that does not answer leaves its metrics out; /readyz says why.
+  const facts: Facts = {
+    cleanup: await deps.cleanup?.status().catch(() => undefined),
+    counts: await deps.sessionCounts?.().catch(() => undefined),
+  };
+  const lines = gauges.flatMap(([name, help, samples]) => {
+    const known = samples(facts).filter(([, value]) => value !== undefined);
+    if (known.length === 0) return [];
+    const values = known.map(([labels, value]) => `${name}${labels} ${value}`);
+    return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...values];
+  });
+  return `${lines.join('\n')}\n`;
 }
 
 /** /healthz (the process answers), /readyz (its dependencies do) and /metrics. */
