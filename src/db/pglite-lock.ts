@@ -9,33 +9,46 @@ export function databaseInUse(dataDir: string, pid: number): AppError {
   );
 }
 
-function alive(pid: number): boolean {
+/**
+ * When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or
+ * undefined for no such process. With the pid it names one process: after a reboot or a
+ * crash, another process may have the same pid.
+ */
+function startTime(pid: number | 'self'): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its ")" do not.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
+}
+
+function held(owner: string): number | undefined {
+  const [pid, started] = owner.trim().split(' ');
+  const n = Number(pid);
+  if (!Number.isSafeInteger(n) || n <= 0) return undefined;
+  return startTime(n) !== undefined && startTime(n) === started ? n : undefined;
 }
 
 /**
  * PGlite is one process's database: a second process writing the same directory would
- * corrupt it. The lock file holds the owner's pid; a lock whose owner is gone is taken over.
+ * corrupt it. The lock file holds the owner's pid and start time; a lock whose owner is gone
+ * (a crash, a reboot) is taken over.
  * Resolves a function that releases the lock.
  */
-export function lockDataDir(dataDir: string, pid = process.pid): () => void {
+export function lockDataDir(dataDir: string): () => void {
   const path = `${dataDir}.lock`;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, String(pid));
+      writeSync(fd, `${process.pid} ${startTime('self')}`);
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isSafeInteger(owner) && owner > 0 && alive(owner))
-        throw databaseInUse(dataDir, owner);
+      const owner = held(readFileSync(path, 'utf8'));
+      if (owner !== undefined) throw databaseInUse(dataDir, owner);
       rmSync(path, { force: true });
     }
   }

@@ -49,9 +49,12 @@ describe('embedded PGlite in a data directory', () => {
     } finally {
       await held.close();
     }
-    writeFileSync(`${join(dir, 'db')}.lock`, '999999999');
-    const afterCrash = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
-    await afterCrash.close();
+    // Left by a crash; or by a process before a reboot, whose pid now names another one.
+    for (const stale of ['999999999 12345', `${process.pid} 1`, 'garbage']) {
+      writeFileSync(`${join(dir, 'db')}.lock`, stale);
+      const taken = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
+      await taken.close();
+    }
   });
 });
 
