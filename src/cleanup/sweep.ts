@@ -4,14 +4,9 @@ import type { Database } from '../db/create-db.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
-import type { WorkspaceDriver } from '../workspaces/driver.js';
-import {
-  type Decision,
-  decide,
-  HOUR_MS,
-  type PolicyConfig,
-  type SessionActivity,
-} from './policy.js';
+import type { WorkspaceDriver, WorkspaceStatus } from '../workspaces/driver.js';
+import { accountId, activityByWorkspace, endWorkspaceSessions } from '../workspaces/owners.js';
+import { type Decision, decide, type PolicyConfig, type SessionActivity } from './policy.js';
 
 export type DecisionResult = 'kept' | 'removed' | 'failed' | 'dry_run';
 
@@ -47,14 +42,6 @@ export const cleanupErrors = {
     new AppError('cleanup.busy', 'a cleanup run is already in progress; try again when it ends'),
 };
 
-const numericIds = (ids: string[]) => ids.map(Number).filter(Number.isSafeInteger);
-
-/** Each user's latest session activity, keyed like workspaces (by the id as text). */
-async function lastActivity(sessions: SessionsRepository, userIds: string[]) {
-  const byUser = await sessions.latestActivityByUser(numericIds(userIds));
-  return new Map([...byUser].map(([id, at]) => [String(id), at]));
-}
-
 /** The policy's view of sessions: one per user, its latest activity. */
 const asSessions = (latest: Map<string, Date>): SessionActivity[] =>
   [...latest].map(([userId, lastActivityAt]) => ({ userId, lastActivityAt }));
@@ -77,23 +64,25 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
 export function createCleanupSweep(deps: SweepDeps) {
   const { workspaces, sessions, runs, clock, log, config } = deps;
 
-  /** Removes one workspace, unless activity since the decision makes it stay. */
-  async function apply(decision: Decision): Promise<AppliedDecision> {
+  /**
+   * Removes one workspace, unless the policy, asked again with the user's activity as it is
+   * now, keeps it: the user came back while the sweep ran.
+   */
+  async function apply(decision: Decision, status: WorkspaceStatus): Promise<AppliedDecision> {
     if (decision.action === 'keep') return { ...decision, result: 'kept' };
-    if (decision.rule === 'idle' || decision.rule === 'idle_without_sessions') {
-      const fresh = await lastActivity(sessions, [decision.userId]);
-      const at = fresh.get(decision.userId);
-      if (at && clock.now().getTime() - at.getTime() <= config.idleHours * HOUR_MS)
-        return { ...decision, result: 'kept', reason: `${decision.reason}; used since: kept` };
-    }
+    const fresh = await activityByWorkspace(sessions, [decision.userId]);
+    const [again] = decide({
+      workspaces: [status],
+      sessions: asSessions(fresh),
+      now: clock.now(),
+      config,
+    });
+    if (again?.action === 'keep')
+      return { ...decision, result: 'kept', reason: `${decision.reason}; used since: kept` };
     try {
       await workspaces.remove(decision.userId);
-      const id = Number(decision.userId);
       const why = `workspace removed by cleanup: ${decision.reason}`;
-      // Only claude-web's users (numeric ids) have sessions.
-      const ended = Number.isSafeInteger(id)
-        ? await sessions.endAllForUser(id, why, clock.now())
-        : 0;
+      const ended = await endWorkspaceSessions(sessions, decision.userId, why, clock.now());
       log.info({ container: decision.container, sessionsEnded: ended }, 'workspace removed');
       return { ...decision, result: 'removed' };
     } catch (error) {
@@ -103,19 +92,25 @@ export function createCleanupSweep(deps: SweepDeps) {
   }
 
   /** One list call and one query: the policy needs nothing more. */
-  async function decideNow(now: Date): Promise<Decision[]> {
+  async function decideNow(now: Date) {
     const found = await workspaces.list();
-    const activity = await lastActivity(
+    const activity = await activityByWorkspace(
       sessions,
       found.map((w) => w.userId),
     );
-    return decide({ workspaces: found, sessions: asSessions(activity), now, config });
+    const decisions = decide({ workspaces: found, sessions: asSessions(activity), now, config });
+    return { decisions, statuses: new Map(found.map((w) => [w.container, w])) };
   }
 
-  async function handle(decision: Decision, dryRun: boolean, run?: CleanupRun) {
+  async function handle(
+    decision: Decision,
+    status: WorkspaceStatus,
+    dryRun: boolean,
+    run?: CleanupRun,
+  ) {
     const done: AppliedDecision = dryRun
       ? { ...decision, result: decision.action === 'keep' ? 'kept' : 'dry_run' }
-      : await apply(decision);
+      : await apply(decision, status);
     const { container, action, reason, result } = done;
     log.info({ container, action, reason, result, dryRun }, 'cleanup decision');
     if (run) await record(run.id, done);
@@ -126,10 +121,11 @@ export function createCleanupSweep(deps: SweepDeps) {
     const startedAt = clock.now();
     const run = dryRun ? undefined : await runs.start({ trigger, dryRun, now: startedAt });
     try {
-      const decisions = await decideNow(startedAt);
+      const { decisions, statuses } = await decideNow(startedAt);
       const applied: AppliedDecision[] = [];
       await eachLimited(decisions, deps.concurrency ?? 4, async (decision) => {
-        applied.push(await handle(decision, dryRun, run));
+        const status = statuses.get(decision.container) as WorkspaceStatus;
+        applied.push(await handle(decision, status, dryRun, run));
       });
       const outcome = applied.some((d) => d.result === 'failed') ? 'partial' : 'ok';
       return finish(run, { dryRun, startedAt, outcome, decisions: order(applied, decisions) });
@@ -141,10 +137,9 @@ export function createCleanupSweep(deps: SweepDeps) {
   }
 
   async function record(runId: number, d: AppliedDecision) {
-    const userId = Number(d.userId);
     await runs.record(runId, {
       containerName: d.container,
-      userId: Number.isSafeInteger(userId) ? userId : null,
+      userId: accountId(d.userId) ?? null,
       action: d.action,
       reason: d.reason,
       result: d.result,

@@ -6,6 +6,7 @@ import type { PodmanClient } from '../podman/client.js';
 import type { VolumeInfo } from '../podman/types.js';
 import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
+import { activityByWorkspace, endWorkspaceSessions } from './owners.js';
 
 export interface ManagementDeps {
   workspaces: WorkspaceDriver;
@@ -78,9 +79,8 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
   const { workspaces, podman, users, sessions, clock } = deps;
 
   async function context() {
-    const [all, activity] = await Promise.all([users.list(), sessions.latestActivityByUser()]);
+    const [all, active] = await Promise.all([users.list(), activityByWorkspace(sessions)]);
     const names = new Map(all.map((u) => [String(u.id), u.username]));
-    const active = new Map([...activity].map(([id, at]) => [String(id), at]));
     return { names, active };
   }
 
@@ -102,10 +102,8 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     return podman.volumes.exists(names.volume);
   }
 
-  async function endSessions(userId: string, reason: string) {
-    const id = Number(userId);
-    return Number.isSafeInteger(id) ? sessions.endAllForUser(id, reason, clock.now()) : 0;
-  }
+  const endSessions = (userId: string, reason: string) =>
+    endWorkspaceSessions(sessions, userId, reason, clock.now());
 
   return {
     resolve,
