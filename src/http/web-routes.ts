@@ -11,6 +11,7 @@ const files: [path: string, file: string, type: string][] = [
   ['/', fileURLToPath(new URL('src/web/index.html', root)), 'text/html; charset=utf-8'],
   ['/styles.css', fileURLToPath(new URL('src/web/styles.css', root)), 'text/css; charset=utf-8'],
   ['/app.js', fileURLToPath(new URL('dist/web/app.js', root)), 'text/javascript; charset=utf-8'],
+  ['/page.js', fileURLToPath(new URL('dist/web/page.js', root)), 'text/javascript; charset=utf-8'],
   ['/admin', fileURLToPath(new URL('src/web/admin.html', root)), 'text/html; charset=utf-8'],
   [
     '/admin.js',

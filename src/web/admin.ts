@@ -1,22 +1,11 @@
+import { $, api } from './page.js';
+
 type Row = Record<string, unknown>;
 type Action = { label: string; run: (row: Row) => Promise<void> };
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const say = (text: string) => {
   $('message').textContent = text;
 };
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const type = res.headers.get('content-type') ?? '';
-  const answer = type.includes('json') ? await res.json() : await res.text();
-  if (!res.ok) throw new Error(answer.error?.message ?? res.statusText);
-  return answer as T;
-}
 
 const cell = (value: unknown) =>
   value === null || value === undefined

@@ -1,6 +1,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
+import { $, api } from './page.js';
 
 interface Session {
   id: string;
@@ -8,24 +9,11 @@ interface Session {
   status: string;
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const overlay = $<HTMLDivElement>('overlay');
 const show = (text: string | undefined) => {
   overlay.hidden = !text;
   overlay.textContent = text ?? '';
 };
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = res.status === 204 ? {} : await res.json();
-  if (!res.ok)
-    throw Object.assign(new Error(json.error?.message ?? res.statusText), { status: res.status });
-  return json as T;
-}
 
 /** One terminal, connected to one session, reconnecting with backoff until the session dies. */
 function openTerminal(session: Session): () => void {
