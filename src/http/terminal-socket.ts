@@ -13,7 +13,7 @@ import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
 import { toHttpError } from './errors.js';
-import { createIdentity } from './identity.js';
+import { createIdentity, type Identity } from './identity.js';
 
 export interface TerminalSocketDeps {
   auth: AuthService;
@@ -41,12 +41,13 @@ const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
 export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_BYTES });
   const attached = new Map<string, number>();
+  const identity = createIdentity(deps);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    authorize(req, deps).then(
+    authorize(req, identity, deps).then(
       (granted) =>
         wss.handleUpgrade(req, socket, head, (ws) => {
           connect(ws, granted, deps, attached);
-          keepAuthorized(ws, req, deps);
+          keepAuthorized(ws, () => identity.ofUpgrade(req), deps);
         }),
       (error: unknown) => refuse(socket, error),
     );
@@ -61,12 +62,11 @@ type Granted = Awaited<ReturnType<typeof authorize>>;
  * credentials are checked again, so that a logout, an expiry or a disabled user (even by a
  * command in another process) closes it with 4401.
  */
-function keepAuthorized(ws: WebSocket, req: IncomingMessage, deps: TerminalSocketDeps) {
-  const identity = createIdentity(deps);
+function keepAuthorized(ws: WebSocket, recheck: () => Promise<unknown>, deps: TerminalSocketDeps) {
   let cancel = () => {};
   const arm = () => {
     cancel = deps.clock.setTimeout(async () => {
-      const ok = await identity.ofUpgrade(req).then(
+      const ok = await recheck().then(
         () => true,
         (error: unknown) => !isAppError(error) || error.code.endsWith('unreachable'),
       );
@@ -120,7 +120,7 @@ function connect(
   ws.on('close', () => void detached(sessionId, attaching, attached, deps));
 }
 
-async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
+async function authorize(req: IncomingMessage, identity: Identity, deps: TerminalSocketDeps) {
   const url = new URL(req.url ?? '/', deps.publicOrigin);
   const match = PATH.exec(url.pathname);
   if (!match) throw new AppError('http.not_found', `no WebSocket at ${url.pathname}`);
@@ -128,7 +128,7 @@ async function authorize(req: IncomingMessage, deps: TerminalSocketDeps) {
     const origin = req.headers.origin ?? 'no origin';
     throw new AppError('http.forbidden_origin', `WebSockets from ${origin} are not accepted`);
   }
-  const user = await createIdentity(deps).ofUpgrade(req);
+  const user = await identity.ofUpgrade(req);
   const sessionId = decodeURIComponent(match[1] ?? '');
   await deps.sessions.own(user, sessionId);
   const dimension = (name: 'cols' | 'rows', fallback: number) => {
