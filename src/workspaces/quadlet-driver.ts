@@ -54,11 +54,11 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   const files = createUnitFiles(deps.unitDir);
   const daemonReload = createDaemonReload(systemctl);
 
-  /** Stopped workspaces from their units' last run: one `systemctl show` for all of them. */
-  async function unitStatuses(userIds: string[]): Promise<WorkspaceStatus[]> {
-    const withUnits = [];
-    for (const userId of userIds)
-      if (await files.exists(workspaceNames(userId).containerUnitFile)) withUnits.push(userId);
+  /**
+   * Stopped workspaces from their units' last run, for users whose unit files exist: one
+   * `systemctl show` for all of them.
+   */
+  async function unitStatuses(withUnits: string[]): Promise<WorkspaceStatus[]> {
     if (withUnits.length === 0) return [];
     const services = withUnits.map((u) => workspaceNames(u).containerService);
     const show = await systemctl(['show', ...services, '--timestamp=unix', ...UNIT_PROPERTIES]);
@@ -68,6 +68,8 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   }
 
   async function unitStatus(userId: string): Promise<WorkspaceStatus> {
+    if (!(await files.exists(workspaceNames(userId).containerUnitFile)))
+      return absentStatus(userId);
     return (await unitStatuses([userId]))[0] ?? absentStatus(userId);
   }
 
@@ -113,6 +115,7 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
         .flatMap((f) => CONTAINER_FILE.exec(f)?.[1] ?? [])
         // Files that no valid user id could have produced are not ours.
         .filter(isUserId);
+      // Listed from the unit directory, so their files exist.
       const stopped = await unitStatuses(unitUsers.filter((u) => !seen.has(u)));
       return [...running, ...stopped];
     },
