@@ -8,7 +8,7 @@ import { workspaceLabels, workspaceNames } from '../../src/quadlet/names.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { realPodman, testImage, testSocketPath } from '../support/podman.js';
+import { realPodman, scopedTo, testImage, testSocketPath } from '../support/podman.js';
 import { testSweep } from '../support/sweep.js';
 import { driverSettings } from '../support/workspace-drivers.js';
 
@@ -51,8 +51,7 @@ describe.skipIf(!available)('a sweep over many cheap workspaces', () => {
   const sweepOver = (clock: Clock, failFor?: string) => {
     const base = createLibpodDriver({ podman, clock, settings: driverSettings });
     const workspaces: WorkspaceDriver = {
-      ...base,
-      list: async () => (await base.list()).filter((w) => ids.includes(w.userId)),
+      ...scopedTo(base, (userId) => ids.includes(userId)),
       remove: async (userId) => {
         if (userId === failFor) throw new Error('injected: the container would not go');
         await base.remove(userId);

@@ -8,10 +8,9 @@ import type { Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { databaseTargets } from '../support/databases.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { testImage } from '../support/podman.js';
+import { scopedTo, testImage } from '../support/podman.js';
 import { testSweep } from '../support/sweep.js';
 import { HOST_USER } from '../support/systemd-host.js';
 import { type Subject, workspaceDrivers } from '../support/workspace-drivers.js';
@@ -32,11 +31,12 @@ describe.each(drivers)('one cleanup sweep over real workspaces: %s', (_kind, mak
   let report: SweepReport;
 
   /** This test's workspaces only: other tests share the same Podman. */
-  const scoped = (driver: WorkspaceDriver): WorkspaceDriver => ({
-    ...driver,
-    list: async () => (await driver.list()).filter((w) => Object.values(ids).includes(w.userId)),
-  });
-  const sweep = () => testSweep({ workspaces: scoped(subject.driver), database, clock });
+  const sweep = () =>
+    testSweep({
+      workspaces: scopedTo(subject.driver, (userId) => Object.values(ids).includes(userId)),
+      database,
+      clock,
+    });
 
   beforeAll(async () => {
     subject = await make();

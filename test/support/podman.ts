@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../src/clock/clock.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { missingDependency } from './real-deps.js';
 
@@ -81,4 +82,15 @@ export function testWorkspaces(podman: PodmanClient) {
       gid: 1000,
     },
   });
+}
+
+/**
+ * `driver`, listing only the workspaces of the users `mine` accepts: other tests share the
+ * same Podman, and a sweep must not see, let alone remove, their workspaces.
+ */
+export function scopedTo(driver: WorkspaceDriver, mine: (userId: string) => boolean) {
+  return {
+    ...driver,
+    list: async () => (await driver.list()).filter((w) => mine(w.userId)),
+  } satisfies WorkspaceDriver;
 }

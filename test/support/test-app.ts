@@ -14,10 +14,9 @@ import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { createSessionsService } from '../../src/terminals/sessions-service.js';
-import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { createFakeClock } from './fake-clock.js';
-import { testSocketPath, testWorkspaces } from './podman.js';
+import { scopedTo, testSocketPath, testWorkspaces } from './podman.js';
 import { testSweep } from './sweep.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
@@ -48,10 +47,7 @@ export async function createTestApp(
   // Administration sees only the workspaces of this app's own users: other tests share Podman.
   const own = new Set<string>();
   const driver = testWorkspaces(podman);
-  const workspaces: WorkspaceDriver = {
-    ...driver,
-    list: async () => (await driver.list()).filter((w) => own.has(w.userId)),
-  };
+  const workspaces = scopedTo(driver, (userId) => own.has(userId));
   const authSessions = createAuthSessionsRepository(database);
   const runs = createCleanupRunsRepository(database);
   const sweep = testSweep({ workspaces, database, clock });
