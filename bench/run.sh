@@ -19,7 +19,8 @@ test_user=${CLAUDE_WEB_TEST_USER:-claude-web-test}
 
 # The checkout, as `npm ci` left it, hard-linked where the account can read it.
 place() {
-  rm -rf "$1" && mkdir -p "$1" && cp -al "$repo/." "$1/" && rm -f "$1/.env"
+  # `cp -a` copies the checkout directory's own mode, which may be private (mktemp -d).
+  rm -rf "$1" && mkdir -p "$1" && cp -al "$repo/." "$1/" && chmod 755 "$1" && rm -f "$1/.env"
 }
 
 "$host_script" boot >/dev/null

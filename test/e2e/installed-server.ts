@@ -33,6 +33,9 @@ export async function installServer(
   rmSync(local, { recursive: true, force: true });
   mkdirSync(local, { recursive: true });
   await run('cp', ['-al', `${repo}/.`, local]);
+  // `cp -a` gives the copy the mode of the checkout's own directory, which may be private
+  // (a clone into a `mktemp -d` folder is 0700); the host's user must be able to enter it.
+  chmodSync(local, 0o755);
   rmSync(join(local, '.env'), { force: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const settings = { ...env, LISTEN_PORT: String(port) };
