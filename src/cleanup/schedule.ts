@@ -30,42 +30,76 @@ export interface CleanupStatus {
 export const FIRST_RUN_DELAY_MS = 5 * 60_000;
 
 /**
- * Sweeps every `intervalHours` with croner, the first time a few minutes after start. A run
- * still going when the next is due makes that one skip (croner's `protect`), and a run
- * that fails is logged and reported by `status()`; the schedule goes on either way.
+ * The times of the schedule. croner's interval rule gives the run after a given one; it is
+ * only ever asked with an explicit reference, because left to itself it reads the wall
+ * clock, and every time here comes from the injected clock.
+ */
+function runTimes(intervalHours: number) {
+  const interval = Math.max(1, Math.round(intervalHours * 3600));
+  const plan = new Cron('* * * * * *', { interval, utcOffset: 0 });
+  return {
+    /** The first run due after `now`, following `previous` by whole intervals. */
+    after(previous: Date, now: Date): Date | null {
+      let next = plan.nextRun(previous);
+      while (next && next.getTime() <= now.getTime()) next = plan.nextRun(next);
+      return next;
+    },
+  };
+}
+
+/**
+ * Sweeps every `intervalHours`, the first time a few minutes after start. A run still going
+ * when the next is due makes that one skip (never two at once), and a run that fails is
+ * logged and reported by `status()`; the schedule goes on either way. Every time, the next
+ * run included, is the injected clock's.
  */
 export function scheduleCleanup(deps: ScheduleDeps) {
   const { sweep, runs, clock, log } = deps;
+  const times = runTimes(deps.intervalHours);
   let lastError: string | undefined;
-  const startAt = new Date(clock.now().getTime() + (deps.firstRunDelayMs ?? FIRST_RUN_DELAY_MS));
-  const job = new Cron(
-    '* * * * * *',
-    {
-      interval: Math.max(1, Math.round(deps.intervalHours * 3600)),
-      startAt,
-      protect: (skipped) =>
-        log.warn({ since: skipped.currentRun() }, 'cleanup still running; this run is skipped'),
-    },
-    async () => {
-      try {
-        const report = await sweep.run({ trigger: 'schedule' });
-        lastError = undefined;
-        log.info({ runId: report.runId, outcome: report.outcome }, 'scheduled cleanup done');
-      } catch (error) {
-        lastError = (error as Error).message;
-        const busy = isAppError(error, 'cleanup.busy');
-        log[busy ? 'warn' : 'error']({ err: error }, 'scheduled cleanup did not run');
-      }
-    },
+  let running = false;
+  let next: Date | null = new Date(
+    clock.now().getTime() + (deps.firstRunDelayMs ?? FIRST_RUN_DELAY_MS),
   );
-  log.info({ firstRunAt: job.nextRun(), intervalHours: deps.intervalHours }, 'cleanup scheduled');
+  let cancel = () => {};
+
+  async function runOnce(): Promise<void> {
+    running = true;
+    try {
+      const report = await sweep.run({ trigger: 'schedule' });
+      lastError = undefined;
+      log.info({ runId: report.runId, outcome: report.outcome }, 'scheduled cleanup done');
+    } catch (error) {
+      lastError = (error as Error).message;
+      const busy = isAppError(error, 'cleanup.busy');
+      log[busy ? 'warn' : 'error']({ err: error }, 'scheduled cleanup did not run');
+    } finally {
+      running = false;
+    }
+  }
+
+  function due(at: Date): void {
+    if (running) log.warn({ due: at }, 'cleanup still running; this run is skipped');
+    else void runOnce();
+    next = times.after(at, clock.now());
+    arm();
+  }
+
+  function arm(): void {
+    const at = next;
+    if (!at) return;
+    cancel = clock.setTimeout(() => due(at), Math.max(0, at.getTime() - clock.now().getTime()));
+  }
+
+  arm();
+  log.info({ firstRunAt: next, intervalHours: deps.intervalHours }, 'cleanup scheduled');
 
   return {
     async status(): Promise<CleanupStatus> {
       const latest = await runs.latest();
       return {
-        nextRunAt: job.nextRun(),
-        running: job.isBusy(),
+        nextRunAt: next,
+        running,
         lastRun: latest && {
           id: latest.id,
           trigger: latest.trigger,
@@ -79,9 +113,12 @@ export function scheduleCleanup(deps: ScheduleDeps) {
     },
     /** For /readyz: fails once the schedule no longer has a next run. */
     async check(): Promise<void> {
-      if (!job.nextRun()) throw new Error('the cleanup schedule has stopped');
+      if (!next) throw new Error('the cleanup schedule has stopped');
     },
-    stop: () => job.stop(),
+    stop: () => {
+      cancel();
+      next = null;
+    },
   };
 }
 

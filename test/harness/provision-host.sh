@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for the integration tests, idempotently, as root:
-#   - the packages the tests use (Podman and its rootless helpers, debootstrap);
+#   - the packages the tests use (Podman and its rootless helpers, debootstrap, Chromium,
+#     faketime for the shifted-clock run);
 #   - a rootless Podman user whose libpod API socket is served;
 #   - an offline base image (a debootstrap rootfs imported into Podman, cached on disk);
 #   - the workspace image, built from the project's Containerfile on that base;
@@ -23,7 +24,7 @@ log() { printf '[provision] %s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { echo "provision-host.sh must run as root" >&2; exit 1; }
 
 install_packages() {
-  local wanted=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap catatonit tini chromium)
+  local wanted=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap catatonit tini chromium faketime)
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
