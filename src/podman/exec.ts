@@ -24,6 +24,8 @@ export interface ExecApi {
   run(container: string, cmd: string[], options?: { user?: string }): Promise<ExecResult>;
 }
 
+const CONMON_GONE = /ctl file.*broken pipe/;
+
 export function createExecApi(transport: Transport): ExecApi {
   const path = (execId: string) => `/exec/${encodeURIComponent(execId)}`;
 
@@ -65,8 +67,11 @@ export function createExecApi(transport: Transport): ExecApi {
         body: { Detach: false, Tty: true, h: size.rows, w: size.cols },
       });
       // Podman before 4.4 ignores the size in the start body. A command that has already
-      // finished cannot be resized, and needs no size any more.
+      // finished cannot be resized, and needs no size any more: Podman says so either by
+      // its state or, before it has noticed the exit, by the broken pipe to the exec's
+      // conmon, which lives exactly as long as the command.
       await resize(execId, size).catch(async (error: unknown) => {
+        if (CONMON_GONE.test((error as Error).message)) return;
         if ((await inspect(execId)).Running) throw error;
       });
       return stream;
