@@ -209,7 +209,7 @@ async function serve(config: Config): Promise<void> {
       { name: 'cleanup scheduler', check: cleanup.check },
     ],
   });
-  const server = await startServer(app, config.listen);
+  const server = await startServer(app, config.listen, log);
   const attach = createAttachDriver({
     kind: config.terminalAttach,
     podman,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { variables } from '../src/config/variables.js';
+import { statusByCode } from '../src/http/errors.js';
+import { PROTOCOL_ERROR_CODES } from '../src/terminals/protocol.js';
 
 const root = join(import.meta.dirname, '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -26,6 +28,18 @@ describe('README', () => {
 
   it('documents no variable that does not exist', () => {
     expect([...rows.keys()].sort()).toEqual(Object.keys(variables).sort());
+  });
+
+  it.each(Object.entries(statusByCode))(
+    'lists the error code %s under its status %i',
+    (code, status) => {
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${status} |`));
+      expect(row).toContain(`\`${code}\``);
+    },
+  );
+
+  it.each(PROTOCOL_ERROR_CODES)('lists the terminal error code %s', (code) => {
+    expect(readme).toContain(`\`${code}\``);
   });
 
   it('starts with the command that runs the service and the one that runs the tests', () => {

@@ -16,6 +16,9 @@ export const userErrors = {
     }),
 };
 
+/** The largest id of a `serial` column. */
+const MAX_ID = 2 ** 31 - 1;
+
 export function createUsersRepository({ db }: { db: Db }) {
   return {
     async create(input: { username: string; passwordHash?: string; isAdmin?: boolean; now: Date }) {
@@ -38,12 +41,16 @@ export function createUsersRepository({ db }: { db: Db }) {
     },
 
     async get(id: number): Promise<User> {
-      const [user] = await db.select().from(users).where(eq(users.id, id));
+      // Ids are PostgreSQL integers: nothing else names a user, nor is sent to the database.
+      const valid = Number.isInteger(id) && id >= 1 && id <= MAX_ID;
+      const [user] = valid ? await db.select().from(users).where(eq(users.id, id)) : [];
       if (!user) throw userErrors.notFound(id);
       return user;
     },
 
     async findByUsername(username: string): Promise<User | undefined> {
+      // PostgreSQL text cannot hold NUL, so no username has one; the query would fail.
+      if (username.includes('\0')) return undefined;
       const [user] = await db.select().from(users).where(eq(users.username, username));
       return user;
     },

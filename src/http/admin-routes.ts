@@ -12,6 +12,7 @@ import { AppError } from '../errors/app-error.js';
 import type { WorkspaceManagement } from '../workspaces/management.js';
 import { type AuthEnv, publicUser, requireUser } from './auth-routes.js';
 import type { Identity } from './identity.js';
+import { jsonBody } from './input.js';
 
 /** What administrators operate on: the same parts the CLI uses. */
 export interface AdminDeps {
@@ -35,11 +36,8 @@ export const adminErrors = {
 
 const flag = (value: string | undefined) => value === 'true' || value === '1';
 const newUser = z.object({ username: z.string(), admin: z.boolean().optional() });
+const confirmation = z.object({ confirm: z.string() });
 const tail = z.coerce.number().int().min(1).max(100_000).default(100);
-
-async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unknown> {
-  return (await c.req.json().catch(() => ({}))) ?? {};
-}
 
 type AdminApp = Hono<AuthEnv>;
 
@@ -58,15 +56,17 @@ function workspaceRoutes(app: AdminApp, { management }: AdminDeps) {
     const lines = tail.safeParse(c.req.query('tail'));
     if (!lines.success)
       throw new AppError('http.bad_request', 'tail is a whole number of lines from 1 to 100000');
-    return c.text(await management.logs(c.req.param('user'), lines.data));
+    const logs = await management.logs(c.req.param('user'), lines.data);
+    // With headers of its own: @hono/node-server 1.19 fails a HEAD of a bare c.text() (500).
+    return c.text(logs, 200, { 'content-type': 'text/plain; charset=utf-8' });
   });
   app.get('/api/admin/volumes', async (c) =>
     c.json({ volumes: await management.volumes({ orphaned: flag(c.req.query('orphaned')) }) }),
   );
   app.delete('/api/admin/volumes/:user', async (c) => {
     const user = c.req.param('user');
-    const body = (await jsonBody(c)) as { confirm?: unknown };
-    if (body.confirm !== user) throw adminErrors.notConfirmed(user);
+    const body = confirmation.safeParse(await jsonBody(c));
+    if (body.data?.confirm !== user) throw adminErrors.notConfirmed(user);
     return c.json(await management.removeVolume(user));
   });
 }

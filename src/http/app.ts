@@ -9,6 +9,7 @@ import { authRoutes, sameOriginOnly } from './auth-routes.js';
 import { toHttpError } from './errors.js';
 import { type HealthDeps, healthRoutes } from './health-routes.js';
 import { createIdentity } from './identity.js';
+import { checkedInput } from './input.js';
 import type { ReadinessCheck } from './readiness.js';
 import { sessionRoutes } from './session-routes.js';
 import { webRoutes } from './web-routes.js';
@@ -45,6 +46,7 @@ export function createApp({
 }: AppDeps): Hono {
   const app = new Hono();
   const identity = createIdentity({ auth, proxy });
+  app.use(checkedInput());
   app.use(sameOriginOnly(publicOrigin));
   app.route('/', authRoutes({ auth, identity, secureCookie: publicOrigin.startsWith('https:') }));
   app.route('/', sessionRoutes({ identity, sessions }));

@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { User } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import { type Identity, remoteAddress, SESSION_COOKIE } from './identity.js';
+import { jsonBody } from './input.js';
 
 export type AuthEnv = { Variables: { user: User } };
 
@@ -39,7 +40,7 @@ export function authRoutes({
   const app = new Hono<AuthEnv>();
 
   app.post('/api/login', async (c) => {
-    const body = credentials.safeParse(await c.req.json().catch(() => undefined));
+    const body = credentials.safeParse(await jsonBody(c));
     if (!body.success)
       throw new AppError('http.bad_request', 'send {"username": …, "password": …} as JSON');
     const { token, user, expiresAt } = await auth.login(

@@ -1,9 +1,16 @@
+import { STATUS_CODES } from 'node:http';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../errors/app-error.js';
 
-/** The one place where error codes become HTTP statuses. Unlisted codes are 500s. */
-const statusByCode: Record<string, ContentfulStatusCode> = {
+/**
+ * The one place where error codes become HTTP statuses: every code a client can get below
+ * 500 (the README lists them). Unlisted codes are 500s.
+ */
+export const statusByCode: Readonly<Record<string, ContentfulStatusCode>> = {
   'http.bad_request': 400,
+  'http.too_large': 413,
+  'http.headers_too_large': 431,
+  'http.timeout': 408,
   'http.not_found': 404,
   'http.forbidden_origin': 403,
   'auth.invalid_credentials': 401,
@@ -16,6 +23,7 @@ const statusByCode: Record<string, ContentfulStatusCode> = {
   'volume.in_use': 409,
   'volume.not_found': 404,
   'workspace.invalid_user_id': 400,
+  'workspace.not_found': 404,
   'auth.weak_password': 400,
   'user.not_found': 404,
   'user.username_taken': 409,
@@ -52,4 +60,21 @@ export function toHttpError(error: unknown): HttpError {
     body: { error: { code: 'internal', message: 'internal error' } },
     headers: {},
   };
+}
+
+/**
+ * The same answer written straight to a socket, for requests that never reach the app: a
+ * refused WebSocket upgrade, a request Node could not parse. The connection closes after.
+ */
+export function rawHttpAnswer(error: unknown): string {
+  const { status, body } = toHttpError(error);
+  const payload = JSON.stringify(body);
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'content-type: application/json',
+    `content-length: ${Buffer.byteLength(payload)}`,
+    'connection: close',
+    '',
+    payload,
+  ].join('\r\n');
 }

@@ -1,7 +1,11 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import type { Duplex } from 'node:stream';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { AppError } from '../errors/app-error.js';
+import type { Logger } from '../log/logger.js';
+import { rawHttpAnswer, toHttpError } from './errors.js';
 
 export interface RunningServer {
   /** The Node HTTP server, for WebSocket upgrades. */
@@ -11,26 +15,68 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Serves `app` on Node's HTTP server. Whatever a client sends, the answer to a bad request is
+ * the JSON error every route gives: a request Node cannot parse, one @hono/node-server
+ * cannot turn into a Request (no Host, a backslash in the path), and a failure outside the
+ * app's own error handler.
+ */
 export function startServer(
   app: Hono,
   listen: { host: string; port: number },
+  log?: Logger,
 ): Promise<RunningServer> {
+  const errorHandler = (error: unknown) => {
+    const bad = error instanceof RequestError;
+    if (!bad) log?.error({ err: error }, 'request failed outside the app');
+    const { status, body } = toHttpError(bad ? badRequest(error.message) : error);
+    return Response.json(body, { status });
+  };
+  // Node's own answer to a missing Host has no body; the listener's is the JSON error.
+  const server = createServer(
+    { requireHostHeader: false },
+    getRequestListener(app.fetch, { errorHandler }),
+  );
+  server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: app.fetch, hostname: listen.host, port: listen.port },
-      (address) => {
-        server.off('error', reject);
-        resolve({
-          server: server as Server,
-          address,
-          close: () =>
-            new Promise<void>((done, fail) => {
-              server.close((error) => (error ? fail(error) : done()));
-              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            }),
-        });
-      },
-    );
     server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve({
+        server,
+        address: server.address() as AddressInfo,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            server.closeAllConnections();
+          }),
+      });
+    });
   });
+}
+
+const badRequest = (why: string) =>
+  new AppError('http.bad_request', `the request is not valid HTTP (${why})`);
+
+const clientErrorCodes: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: 'http.headers_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'http.timeout',
+};
+
+/**
+ * A request Node could not parse gets the JSON error of every other bad request; a client
+ * that reset its connection gets nothing.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code = clientErrorCodes[error.code ?? ''];
+  const why = error.code ?? error.message;
+  socket.end(
+    rawHttpAnswer(
+      code ? new AppError(code, `the request is not valid HTTP (${why})`) : badRequest(why),
+    ),
+  );
 }

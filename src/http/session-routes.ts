@@ -3,6 +3,7 @@ import type { Session } from '../db/sessions-repository.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import { type AuthEnv, requireUser } from './auth-routes.js';
 import type { Identity } from './identity.js';
+import { jsonBody } from './input.js';
 
 function publicSession(s: Session) {
   return {
@@ -25,8 +26,10 @@ export function sessionRoutes({
   const app = new Hono<AuthEnv>();
   app.use('/api/sessions', requireUser(identity));
   app.use('/api/sessions/*', requireUser(identity));
-  const body = async (c: { req: { json(): Promise<unknown> } }) =>
-    ((await c.req.json().catch(() => ({}))) ?? {}) as { name?: unknown };
+  const body = async (c: { req: { text(): Promise<string> } }) => {
+    const parsed = await jsonBody(c);
+    return (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { name?: unknown };
+  };
 
   app.get('/api/sessions', async (c) =>
     c.json({ sessions: (await sessions.list(c.var.user)).map(publicSession) }),

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuthService } from '../auth/auth-service.js';
@@ -12,8 +12,9 @@ import { CLOSE, encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/prot
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
-import { toHttpError } from './errors.js';
+import { rawHttpAnswer, toHttpError } from './errors.js';
 import { createIdentity, type Identity } from './identity.js';
+import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
 
 export interface TerminalSocketDeps {
   auth: AuthService;
@@ -42,18 +43,28 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_BYTES });
   const attached = new Map<string, number>();
   const identity = createIdentity(deps);
+  // A handshake ws finds invalid (no key, wrong version) is answered like any refusal.
+  wss.on('wsClientError', (error, socket) => refuse(socket, badHandshake(error), deps.log));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the socket over without an error listener: a client that resets it while
+    // it is being authorized would otherwise end the process.
+    socket.on('error', (err) => deps.log.debug({ err }, 'terminal socket error'));
     authorize(req, identity, deps).then(
-      (granted) =>
+      (granted) => {
+        if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => {
           connect(ws, granted, deps, attached);
           keepAuthorized(ws, () => identity.ofUpgrade(req), deps);
-        }),
-      (error: unknown) => refuse(socket, error),
+        });
+      },
+      (error: unknown) => refuse(socket, error, deps.log),
     );
   });
   return wss;
 }
+
+const badHandshake = (error: Error) =>
+  new AppError('http.bad_request', `not a valid WebSocket handshake: ${error.message}`);
 
 type Granted = Awaited<ReturnType<typeof authorize>>;
 
@@ -116,12 +127,14 @@ function connect(
         .catch((err: unknown) => deps.log.warn({ err }, 'activity not recorded'));
     },
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),
+    onInternalError: (err) => deps.log.error({ err, session: sessionId }, 'terminal failed'),
   });
   ws.on('close', () => void detached(sessionId, attaching, attached, deps));
 }
 
 async function authorize(req: IncomingMessage, identity: Identity, deps: TerminalSocketDeps) {
-  const url = new URL(req.url ?? '/', deps.publicOrigin);
+  const url = requestUrl(req.url, deps.publicOrigin);
+  checkRequestTarget(url);
   const match = PATH.exec(url.pathname);
   if (!match) throw new AppError('http.not_found', `no WebSocket at ${url.pathname}`);
   if (req.headers.origin !== deps.publicOrigin) {
@@ -129,7 +142,7 @@ async function authorize(req: IncomingMessage, identity: Identity, deps: Termina
     throw new AppError('http.forbidden_origin', `WebSockets from ${origin} are not accepted`);
   }
   const user = await identity.ofUpgrade(req);
-  const sessionId = decodeURIComponent(match[1] ?? '');
+  const sessionId = decodeUrlPart(match[1] ?? '', 'path');
   await deps.sessions.own(user, sessionId);
   const dimension = (name: 'cols' | 'rows', fallback: number) => {
     const n = Number(url.searchParams.get(name) ?? fallback);
@@ -138,11 +151,14 @@ async function authorize(req: IncomingMessage, identity: Identity, deps: Termina
   return { user, sessionId, size: { cols: dimension('cols', 80), rows: dimension('rows', 24) } };
 }
 
-/** A refused upgrade is a plain HTTP answer, mapped like every other error. */
-function refuse(socket: Duplex, error: unknown) {
-  const { status, body } = toHttpError(error);
-  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\nconnection: close`;
-  socket.end(`${head}\r\n\r\n${JSON.stringify(body)}`);
+/**
+ * A refused upgrade is a plain HTTP answer, mapped like every other error; what is not an
+ * application error is a bug, logged with its stack. A client already gone gets nothing.
+ */
+function refuse(socket: Duplex, error: unknown, log: Logger) {
+  if (toHttpError(error).status >= 500) log.error({ err: error }, 'terminal upgrade failed');
+  if (socket.destroyed || !socket.writable) return void socket.destroy();
+  socket.end(rawHttpAnswer(error));
 }
 
 async function detached(

@@ -31,7 +31,10 @@ export interface Transport {
   empty(options: CallOptions): Promise<number>;
   /** The response body as a stream; the caller consumes or destroys it. */
   stream(options: CallOptions): Promise<Response>;
-  /** Sends the request and takes over the connection once Podman upgrades it. */
+  /**
+   * Sends the request and takes over the connection once Podman upgrades it. A connection
+   * that breaks later ends the stream ('close' follows); its error is never left unhandled.
+   */
   hijack(options: CallOptions): Promise<Duplex>;
   close(): Promise<void>;
 }
@@ -127,7 +130,10 @@ function hijack(
     const chunks: Buffer[] = [];
     client.dispatch({ ...options, upgrade: 'tcp' } as Dispatcher.DispatchOptions, {
       onRequestStart: () => {},
-      onRequestUpgrade: (_controller, _statusCode, _headers, socket) => resolve(socket as Duplex),
+      onRequestUpgrade: (_controller, _statusCode, _headers, socket) => {
+        socket.on('error', () => {});
+        resolve(socket as Duplex);
+      },
       onResponseStart: (_controller, statusCode) => {
         status = statusCode;
       },

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { isAppError } from '../errors/app-error.js';
 import {
   CLOSE,
   type ClientMessage,
@@ -18,6 +19,8 @@ export interface BridgeOptions {
   onInput?: () => void;
   /** Socket errors (an oversized frame, a broken connection); the socket closes after. */
   onError?: (error: Error) => void;
+  /** Failures that are bugs (not application errors); the socket closes, the process goes on. */
+  onInternalError?: (error: unknown) => void;
 }
 
 export interface Bridge {
@@ -43,17 +46,19 @@ export function bridgeTerminal(
   const early: ClientMessage[] = [];
   socket.on('error', (error) => options.onError?.(error));
   socket.on('message', (data, isBinary) => {
+    let message: ClientMessage;
     try {
-      const message = parseClientFrame(
+      message = parseClientFrame(
         Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]),
         isBinary,
       );
-      if (deliver) deliver(message);
-      else early.push(message);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      control({ type: 'error', code: error.code, message: error.message });
+      return control({ type: 'error', code: error.code, message: error.message });
     }
+    if (deliver) deliver(message);
+    else if (early.length < MAX_EARLY_MESSAGES) early.push(message);
+    else control(tooEarly);
   });
   const flow = { queued: 0 };
   attaching.then(
@@ -62,19 +67,41 @@ export function bridgeTerminal(
       socket.on('close', () => terminal.close());
       terminal.onExit(() => socket.close(CLOSE.terminalEnded, 'the terminal ended'));
       pipeOutput(terminal, socket, flow, options);
-      deliver = (message) => handle(message, terminal, control, options);
+      deliver = (message) => {
+        try {
+          handle(message, terminal, control, options);
+        } catch (error) {
+          // A terminal that broke under a write: the socket ends, never the process.
+          options.onInternalError?.(error);
+          socket.close(CLOSE.internalError, 'internal error');
+        }
+      };
       for (const message of early.splice(0)) deliver(message);
     },
     (error: unknown) => {
-      control({
-        type: 'error',
-        code: (error as { code?: string }).code ?? 'terminal.attach_failed',
-        message: String((error as Error).message),
-      });
+      control(attachFailed(error, options));
       socket.close(CLOSE.terminalEnded, 'the terminal could not be attached');
     },
   );
   return { queuedBytes: () => flow.queued };
+}
+
+/** Input that arrives while attaching is kept, up to this many messages; more is refused. */
+const MAX_EARLY_MESSAGES = 256;
+const tooEarly: ServerControl = {
+  type: 'error',
+  code: 'protocol.too_early',
+  message: `at most ${MAX_EARLY_MESSAGES} messages are kept while the terminal is attached`,
+};
+
+/**
+ * What the browser is told when attaching fails: an application error says what happened;
+ * anything else is a bug, shown as `internal error` with its stack in the log.
+ */
+function attachFailed(error: unknown, options: BridgeOptions): ServerControl {
+  if (isAppError(error)) return { type: 'error', code: error.code, message: error.message };
+  options.onInternalError?.(error);
+  return { type: 'error', code: 'internal', message: 'internal error' };
 }
 
 function pipeOutput(

@@ -27,7 +27,13 @@ export const CLOSE = {
   sessionDead: 4410,
   /** The server is shutting down; reconnect. */
   goingAway: 1001,
+  /** A frame that is not valid WebSocket (closed by ws). */
+  protocolError: 1002,
+  /** A text frame that is not valid UTF-8 (closed by ws). */
+  invalidText: 1007,
   tooLarge: 1009,
+  /** The server failed unexpectedly on this connection; the process goes on. Reconnect. */
+  internalError: 1011,
 } as const;
 
 export type ClientMessage =
@@ -40,9 +46,23 @@ export type ServerControl =
   | { type: 'status'; state: string; detail?: string }
   | { type: 'error'; code: string; message: string };
 
+/**
+ * The codes of the `error` messages a bad message gets (it is then ignored). Attaching can
+ * also fail with the code of what failed (`podman.unreachable`, …) or `internal`.
+ */
+export const PROTOCOL_ERROR_CODES = [
+  'protocol.too_large',
+  'protocol.malformed',
+  'protocol.unknown_type',
+  'protocol.invalid_resize',
+  'protocol.too_early',
+  'terminal.resize_failed',
+] as const;
+export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
+
 export class ProtocolError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ProtocolErrorCode,
     message: string,
   ) {
     super(message);

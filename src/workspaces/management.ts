@@ -3,6 +3,7 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
+import { isPodmanError } from '../podman/errors.js';
 import type { VolumeInfo } from '../podman/types.js';
 import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
@@ -45,6 +46,10 @@ export const managementErrors = {
       `${volume} still has a container; remove it first (claude-web containers rm ${ref})`,
       { details: { volume } },
     ),
+  noContainer: (container: string, ref: string) =>
+    new AppError('workspace.not_found', `${ref} has no container (${container}) right now`, {
+      details: { container },
+    }),
   volumeMissing: (volume: string) =>
     new AppError('volume.not_found', `there is no volume ${volume}`, { details: { volume } }),
 };
@@ -172,7 +177,10 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
 
     async logs(ref: string, tail = 100) {
       const { userId } = await resolve(ref);
-      return podman.containers.logs(workspaceNames(userId).container, { tail });
+      const { container } = workspaceNames(userId);
+      return podman.containers.logs(container, { tail }).catch((error: unknown) => {
+        throw isPodmanError(error, 404) ? managementErrors.noContainer(container, ref) : error;
+      });
     },
   };
 }

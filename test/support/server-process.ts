@@ -67,9 +67,12 @@ export function serverEnv(dataDir: string, port: number): Record<string, string>
   };
 }
 
-/** Runs `claude-web serve` and resolves once it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], {
+/** Runs `claude-web serve` (with Node's own options first) and resolves once it listens. */
+export async function startServerProcess(
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeOptions, bin, 'serve'], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

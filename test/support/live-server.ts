@@ -1,0 +1,188 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import type { PodmanClient } from '../../src/podman/client.js';
+import { workspaceNames } from '../../src/quadlet/names.js';
+import { freePort, seedUsers, serverEnv, startServerProcess } from './server-process.js';
+
+export const PASSWORD = 'correct horse battery';
+
+/** A browser's terminal, as the page opens it: output, control messages, the close code. */
+export interface TerminalClient {
+  ws: WebSocket;
+  /** Every control message (JSON text frames) received so far. */
+  controls: { type: string; [key: string]: unknown }[];
+  output(): string;
+  /** Types `text` into the terminal. */
+  type(text: string): void;
+  /** Resolves when `pattern` matches the output; fails after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The close code, once closed. */
+  closed: Promise<number>;
+}
+
+function terminalClient(ws: WebSocket): TerminalClient {
+  let text = '';
+  const controls: TerminalClient['controls'] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data, binary) => {
+    if (binary) text += data.toString();
+    else controls.push(JSON.parse(data.toString()));
+    for (const check of waiters) check();
+  });
+  ws.on('error', () => {});
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  return {
+    ws,
+    controls,
+    output: () => text,
+    type: (input) => ws.send(Buffer.from(input)),
+    closed,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(text)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `no ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(text.slice(-400))}`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/**
+ * The real server (`claude-web serve`, libpod driver, embedded database) on this machine's
+ * test Podman, with seeded users. `inspect` opens Node's inspector on loopback, so that a
+ * test can collect garbage in the server before measuring its memory. `close()` kills it
+ * and removes every workspace and volume of its users.
+ */
+export async function startLiveServer(
+  podman: PodmanClient,
+  options: { users: string[]; admins?: string[]; env?: Record<string, string>; inspect?: boolean },
+) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-live-'));
+  const ids = await seedUsers(dataDir, options.users, PASSWORD, { admins: options.admins });
+  const port = await freePort();
+  const inspectPort = options.inspect ? await freePort() : undefined;
+  const env = { ...serverEnv(dataDir, port), ...options.env };
+  const nodeOptions = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const log: string[] = [];
+  const start = async () => {
+    const started = await startServerProcess(env, nodeOptions);
+    started.stdout?.on('data', (chunk: Buffer) => {
+      log.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l.includes('"level":50')),
+      );
+      log.splice(0, Math.max(0, log.length - 50));
+    });
+    return started;
+  };
+  let child: ChildProcess = await start();
+  const origin = `http://127.0.0.1:${port}`;
+
+  const api = async (method: string, path: string, cookie: string, body?: unknown) => {
+    const res = await fetch(`${origin}${path}`, {
+      method,
+      headers: {
+        cookie,
+        origin,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+
+  return {
+    origin,
+    port,
+    dataDir,
+    /** Seeded user ids by username. */
+    ids: Object.fromEntries(options.users.map((u, i) => [u, ids[i] as number])),
+    child: () => child,
+    /** The server's latest logged errors (JSON lines), to show beside a failure. */
+    errors: () => log.join('\n'),
+    async login(username: string): Promise<string> {
+      const res = await fetch(`${origin}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ username, password: PASSWORD }),
+      });
+      if (!res.ok) throw new Error(`login of ${username}: ${res.status}`);
+      return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    },
+    api,
+    async newSession(cookie: string, name: string): Promise<string> {
+      const { session } = (await api('POST', '/api/sessions', cookie, { name })) as {
+        session: { id: string };
+      };
+      return session.id;
+    },
+    /** Opens the terminal of a session and resolves once the socket is open. */
+    async terminal(cookie: string, sessionId: string, query = ''): Promise<TerminalClient> {
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${port}/api/sessions/${sessionId}/terminal${query}`,
+        { headers: { cookie, origin } },
+      );
+      const client = terminalClient(ws);
+      await once(ws, 'open');
+      return client;
+    },
+    /** Resident memory of the server process, from /proc. */
+    rssBytes(): number {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
+    },
+    /** A full garbage collection in the server, through its inspector. */
+    async collectGarbage(): Promise<void> {
+      if (!inspectPort) throw new Error('start the server with { inspect: true }');
+      const [target] = (await (
+        await fetch(`http://127.0.0.1:${inspectPort}/json/list`)
+      ).json()) as {
+        webSocketDebuggerUrl: string;
+      }[];
+      const inspector = new WebSocket(target?.webSocketDebuggerUrl ?? '');
+      await once(inspector, 'open');
+      inspector.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      await once(inspector, 'message');
+      inspector.close();
+    },
+    /** kill -9, then the same server again on the same data. */
+    async restart() {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      child = await start();
+    },
+    async close() {
+      child.kill('SIGKILL');
+      for (const id of ids) {
+        const names = workspaceNames(String(id));
+        await podman.containers
+          .remove(names.container, { force: true, timeoutSeconds: 0 })
+          .catch(() => {});
+        await podman.volumes.remove(names.volume, { force: true }).catch(() => {});
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type LiveServer = Awaited<ReturnType<typeof startLiveServer>>;
