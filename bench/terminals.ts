@@ -213,7 +213,14 @@ try {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const rows: string[][] = [];
   for (const kind of ['exec', 'pty'] as const) {
-    const driver = createAttachDriver({ kind, podman, podmanBinary: 'podman', env });
+    const driver = createAttachDriver({
+      kind,
+      podman,
+      podmanBinary: 'podman',
+      env,
+      clock: systemClock,
+      scrollbackLines: 10_000,
+    });
     const mbps = await catThroughput(driver);
     const latency = await echoLatency(driver);
     const mem = await memoryPerTerminal(driver);

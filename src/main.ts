@@ -211,10 +211,12 @@ async function serve(config: Config): Promise<void> {
   });
   const server = await startServer(app, config.listen, log);
   const attach = createAttachDriver({
-    kind: config.terminalAttach,
+    kind: config.terminal.attach,
     podman,
     podmanBinary: 'podman',
     env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() },
+    clock,
+    scrollbackLines: config.terminal.scrollbackLines,
   });
   const sockets = serveTerminalSockets(server.server, {
     auth,
@@ -226,6 +228,8 @@ async function serve(config: Config): Promise<void> {
     log,
     publicOrigin: config.publicOrigin,
     proxy,
+    keepaliveMs: config.terminal.keepaliveMs,
+    scrollbackLines: config.terminal.scrollbackLines,
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);

@@ -28,7 +28,11 @@ export interface Config {
     limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   };
   logLevel: Values['LOG_LEVEL'];
-  terminalAttach: Values['TERMINAL_ATTACH'];
+  terminal: {
+    attach: Values['TERMINAL_ATTACH'];
+    scrollbackLines: number;
+    keepaliveMs: number;
+  };
 }
 
 export interface LoadConfigInput extends DefaultContext {
@@ -90,7 +94,11 @@ function toConfig(v: Values): Config {
       },
     },
     logLevel: v.LOG_LEVEL,
-    terminalAttach: v.TERMINAL_ATTACH,
+    terminal: {
+      attach: v.TERMINAL_ATTACH,
+      scrollbackLines: v.TERMINAL_SCROLLBACK_LINES,
+      keepaliveMs: v.TERMINAL_KEEPALIVE_SECONDS * 1000,
+    },
   };
 }
 

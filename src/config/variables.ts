@@ -210,6 +210,22 @@ export const variables = {
     allowed: 'one of exec, pty',
     schema: z.enum(['exec', 'pty']),
   }),
+  TERMINAL_SCROLLBACK_LINES: variable({
+    description:
+      'Lines of history each terminal session keeps (in its tmux session) and brings back on every attach: after a reload, a reconnect or a restart of the server.',
+    defaultText: '10000',
+    default: () => '10000',
+    allowed: 'a whole number of lines from 1000 to 1000000',
+    schema: integer.pipe(z.number().min(1000).max(1_000_000)),
+  }),
+  TERMINAL_KEEPALIVE_SECONDS: variable({
+    description:
+      'How often the server pings every open terminal; one that misses two answers is closed and its session becomes `detached`. Below a reverse proxy’s idle timeout keeps quiet terminals open.',
+    defaultText: '30',
+    default: () => '30',
+    allowed: 'a number of seconds from 1 to 3600',
+    schema: positiveNumber.pipe(z.number().min(1).max(3600)),
+  }),
   CONTAINER_STOP_TIMEOUT: variable({
     description: 'Seconds a stopping workspace gets between SIGTERM and SIGKILL.',
     defaultText: '10',

@@ -8,7 +8,14 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
-import { CLOSE, encodeControl, LIMITS, MAX_INPUT_BYTES } from '../terminals/protocol.js';
+import { keepAlive } from '../terminals/keepalive.js';
+import {
+  CLOSE,
+  encodeControl,
+  LIMITS,
+  MAX_INPUT_BYTES,
+  type StatusMessage,
+} from '../terminals/protocol.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
@@ -30,6 +37,10 @@ export interface TerminalSocketDeps {
   activityEveryMs?: number;
   /** How often an open terminal's login is checked again. */
   recheckMs?: number;
+  /** How often open terminals are pinged (TERMINAL_KEEPALIVE_SECONDS). */
+  keepaliveMs: number;
+  /** Lines of history each attach restores (TERMINAL_SCROLLBACK_LINES), told to the page. */
+  scrollbackLines: number;
 }
 
 const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
@@ -55,6 +66,7 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
         wss.handleUpgrade(req, socket, head, (ws) => {
           connect(ws, granted, deps, attached);
           keepAuthorized(ws, () => identity.ofUpgrade(req), deps);
+          keepAlive(ws, { clock: deps.clock, intervalMs: deps.keepaliveMs });
         });
       },
       (error: unknown) => refuse(socket, error, deps.log),
@@ -97,13 +109,13 @@ function connect(
   attached: Map<string, number>,
 ) {
   const { workspaces, attach, sessionsRepo, clock } = deps;
-  const status = (state: string, detail?: string) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeControl({ type: 'status', state, detail }));
+  const status = (message: Omit<StatusMessage, 'type'>) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeControl({ type: 'status', ...message }));
   };
   const attaching = (async () => {
-    status('starting', 'starting your workspace');
+    status({ state: 'starting', detail: 'starting your workspace' });
     const workspace = await workspaces.ensure(String(user.id), {
-      onProgress: (line) => status('starting', line),
+      onProgress: (line) => status({ state: 'starting', detail: line }),
     });
     const terminal = await attach.attach({
       container: workspace.container,
@@ -113,7 +125,11 @@ function connect(
     await sessionsRepo.setStatus(sessionId, 'active');
     // Counted only once attached for good: `detached` undoes only successful attaches.
     attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
-    status('attached');
+    status({
+      state: 'attached',
+      keepaliveMs: deps.keepaliveMs,
+      scrollbackLines: deps.scrollbackLines,
+    });
     return terminal;
   })();
   let lastWrite = Number.NEGATIVE_INFINITY;

@@ -18,6 +18,12 @@ export interface ExecApi {
    * stream detaches; the process's fate is then up to the terminal (SIGHUP).
    */
   startTty(execId: string, size: TerminalSize): Promise<Duplex>;
+  /**
+   * Starts an exec created with `tty: false` and returns its raw stream: bytes written are
+   * its input (the end of writing closes it), bytes read are its output, multiplexed
+   * (see multiplexed-stream.ts).
+   */
+  start(execId: string): Promise<Duplex>;
   resize(execId: string, size: TerminalSize): Promise<void>;
   inspect(execId: string): Promise<ExecInspect>;
   /** Runs a command without a TTY to completion and collects its output. */
@@ -53,6 +59,12 @@ export function createExecApi(transport: Transport): ExecApi {
       query: { h: rows, w: cols },
     });
   };
+  const start: ExecApi['start'] = (execId) =>
+    transport.hijack({
+      method: 'POST',
+      path: `${path(execId)}/start`,
+      body: { Detach: false, Tty: false },
+    });
   const inspect: ExecApi['inspect'] = (execId) =>
     transport.json<ExecInspect>({ path: `${path(execId)}/json` });
 
@@ -76,13 +88,10 @@ export function createExecApi(transport: Transport): ExecApi {
       });
       return stream;
     },
+    start,
     async run(container, cmd, options = {}) {
       const execId = await create(container, { cmd, tty: false, user: options.user });
-      const stream = await transport.hijack({
-        method: 'POST',
-        path: `${path(execId)}/start`,
-        body: { Detach: false, Tty: false },
-      });
+      const stream = await start(execId);
       stream.end();
       const { stdout, stderr } = await demultiplex(stream);
       const { ExitCode } = await inspect(execId);

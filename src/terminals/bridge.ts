@@ -67,9 +67,14 @@ export function bridgeTerminal(
       socket.on('close', () => terminal.close());
       terminal.onExit(() => socket.close(CLOSE.terminalEnded, 'the terminal ended'));
       pipeOutput(terminal, socket, flow, options);
+      // Input the terminal cannot take yet (a large paste) holds back the socket's reading,
+      // and so the browser, instead of piling up here.
+      terminal.onDrain(() => {
+        if (socket.isPaused) socket.resume();
+      });
       deliver = (message) => {
         try {
-          handle(message, terminal, control, options);
+          if (!handle(message, terminal, control, options)) socket.pause();
         } catch (error) {
           // A terminal that broke under a write: the socket ends, never the process.
           options.onInternalError?.(error);
@@ -130,16 +135,18 @@ function pipeOutput(
   });
 }
 
+/** Acts on one message; false when the terminal's input is backing up. */
 function handle(
   message: ClientMessage,
   terminal: Terminal,
   control: (m: ServerControl) => void,
   options: BridgeOptions,
-) {
+): boolean {
   if (message.type === 'input') {
-    terminal.write(message.data);
     options.onInput?.();
-  } else if (message.type === 'resize') {
+    return terminal.write(message.data);
+  }
+  if (message.type === 'resize') {
     terminal.resize(message).catch((error: unknown) =>
       control({
         type: 'error',
@@ -150,4 +157,5 @@ function handle(
   } else {
     control({ type: 'pong', id: message.id });
   }
+  return true;
 }

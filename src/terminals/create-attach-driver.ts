@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/clock.js';
 import type { PodmanClient } from '../podman/client.js';
 import { createExecAttachDriver } from './exec-attach.js';
 import { createPtyAttachDriver } from './pty-attach.js';
@@ -8,6 +9,9 @@ export interface CreateAttachDriverDeps {
   podman: PodmanClient;
   podmanBinary: string;
   env: Record<string, string>;
+  clock: Clock;
+  /** Lines of history each session keeps, and every attach restores. */
+  scrollbackLines: number;
 }
 
 /** The one place that chooses how terminals attach. */

@@ -1,35 +1,55 @@
+import type { Clock } from '../clock/clock.js';
 import type { PodmanClient } from '../podman/client.js';
-import type { AttachDriver, Terminal } from './terminal.js';
-import { TERMINAL_ENV, TERMINAL_USER, tmuxAttachCommand } from './tmux.js';
+import { createDemultiplexer } from '../podman/multiplexed-stream.js';
+import { attachControl } from './control-terminal.js';
+import type { AttachDriver } from './terminal.js';
+import { TERMINAL_ENV, TERMINAL_USER, tmuxControlCommand } from './tmux.js';
 
 /**
- * Attaches through the libpod API: an exec session with a TTY whose stream is a hijacked
- * connection on the API socket. Costs one conmon (about 2 MB) per attached terminal.
+ * Attaches through the libpod API: an exec session without a TTY runs the tmux control
+ * client, over a hijacked connection on the API socket. Costs one conmon (about 2 MB) per
+ * attached terminal, for as long as it is attached.
  */
-export function createExecAttachDriver({ podman }: { podman: PodmanClient }): AttachDriver {
+export function createExecAttachDriver({
+  podman,
+  clock,
+  scrollbackLines,
+}: {
+  podman: PodmanClient;
+  clock: Clock;
+  scrollbackLines: number;
+}): AttachDriver {
   return {
     kind: 'exec',
     async attach({ container, session, size }) {
+      const cmd = tmuxControlCommand({ session, size, scrollbackLines, flag: '-C' });
       const execId = await podman.exec.create(container, {
-        cmd: tmuxAttachCommand(session),
-        tty: true,
+        cmd,
+        tty: false,
         stdin: true,
         user: TERMINAL_USER,
         env: TERMINAL_ENV,
       });
-      const stream = await podman.exec.startTty(execId, size);
-      const terminal: Terminal = {
-        onData: (listener) => stream.on('data', listener),
-        onExit: (listener) => stream.once('close', listener),
-        write: (data) => {
-          if (!stream.destroyed) stream.write(data);
+      const stream = await podman.exec.start(execId);
+      return attachControl(
+        {
+          write: (text) => !stream.destroyed && stream.write(text),
+          onDrain: (listener) => stream.on('drain', listener),
+          onData: (listener) =>
+            stream.on(
+              'data',
+              createDemultiplexer((kind, payload) => {
+                if (kind === 'stdout') listener(payload);
+              }),
+            ),
+          onClose: (listener) => stream.once('close', listener),
+          pause: () => stream.pause(),
+          resume: () => stream.resume(),
+          end: () => stream.end(),
+          destroy: () => stream.destroy(),
         },
-        resize: (next) => podman.exec.resize(execId, next),
-        pause: () => stream.pause(),
-        resume: () => stream.resume(),
-        close: () => stream.destroy(),
-      };
-      return terminal;
+        { size, clock },
+      );
     },
   };
 }

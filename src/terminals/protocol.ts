@@ -41,9 +41,22 @@ export type ClientMessage =
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'ping'; id: number };
 
+/**
+ * Where the terminal is: `starting` (with progress in `detail`), then `attached`, which
+ * also tells the page how often the server pings (it pings back as often, and reconnects
+ * when answers stop) and how many lines of history a restore brings.
+ */
+export interface StatusMessage {
+  type: 'status';
+  state: 'starting' | 'attached';
+  detail?: string;
+  keepaliveMs?: number;
+  scrollbackLines?: number;
+}
+
 export type ServerControl =
   | { type: 'pong'; id: number }
-  | { type: 'status'; state: string; detail?: string }
+  | StatusMessage
   | { type: 'error'; code: string; message: string };
 
 /**

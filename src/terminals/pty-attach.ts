@@ -1,10 +1,13 @@
 import { spawn } from 'node-pty';
-import type { AttachDriver, Terminal } from './terminal.js';
-import { TERMINAL_ENV, TERMINAL_USER, tmuxAttachCommand } from './tmux.js';
+import type { Clock } from '../clock/clock.js';
+import { attachControl } from './control-terminal.js';
+import type { AttachDriver } from './terminal.js';
+import { TERMINAL_ENV, TERMINAL_USER, tmuxControlCommand } from './tmux.js';
 
 /**
  * Attaches by running `podman exec -it` (the remote client, on the same API socket) in a
- * local pseudo-terminal. About 35 MB per attached terminal for the podman client process;
+ * local pseudo-terminal, with the tmux control client inside (`-CC`, which turns the
+ * terminal's echo off). About 35 MB per attached terminal for the podman client process;
  * kept for hosts where attaching through the API misbehaves.
  */
 export interface PtyAttachDeps {
@@ -12,59 +15,54 @@ export interface PtyAttachDeps {
   podmanBinary: string;
   /** The environment of the podman client (PATH, HOME); nothing else is passed on. */
   env: Record<string, string>;
+  clock: Clock;
+  scrollbackLines: number;
 }
 
-export function createPtyAttachDriver({
-  socketPath,
-  podmanBinary,
-  env: clientEnv,
-}: PtyAttachDeps): AttachDriver {
+export function createPtyAttachDriver(deps: PtyAttachDeps): AttachDriver {
   return {
     kind: 'pty',
     async attach({ container, session, size }) {
       const env = Object.entries(TERMINAL_ENV).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-      const args = [
-        '--remote',
-        '--url',
-        `unix://${socketPath}`,
-        'exec',
-        '-it',
-        '--user',
-        TERMINAL_USER,
-        ...env,
-        container,
-      ];
-      const pty = spawn(podmanBinary, [...args, ...tmuxAttachCommand(session)], {
-        name: TERMINAL_ENV.TERM,
-        cols: size.cols,
-        rows: size.rows,
-        encoding: null,
-        env: clientEnv,
+      const control = tmuxControlCommand({
+        session,
+        size,
+        scrollbackLines: deps.scrollbackLines,
+        flag: '-CC',
       });
+      const args = ['--remote', '--url', `unix://${deps.socketPath}`, 'exec', '-it'];
+      const pty = spawn(
+        deps.podmanBinary,
+        [...args, '--user', TERMINAL_USER, ...env, container, ...control],
+        // Wide enough that no command line of ours wraps in the terminal in between.
+        { name: 'xterm', cols: 4096, rows: 24, encoding: null, env: deps.env },
+      );
       let exited = false;
       pty.onExit(() => {
         exited = true;
       });
-      const terminal: Terminal = {
-        onData: (listener) => {
-          pty.onData((chunk) => listener(Buffer.from(chunk as unknown as Uint8Array)));
+      return attachControl(
+        {
+          write: (text) => {
+            if (!exited) pty.write(text);
+            return true;
+          },
+          onDrain: () => {},
+          onData: (listener) =>
+            pty.onData((chunk) => listener(Buffer.from(chunk as unknown as Uint8Array))),
+          onClose: (listener) => {
+            if (exited) listener();
+            else pty.onExit(() => listener());
+          },
+          pause: () => pty.pause(),
+          resume: () => pty.resume(),
+          end: () => {},
+          destroy: () => {
+            if (!exited) pty.kill('SIGHUP');
+          },
         },
-        onExit: (listener) => {
-          pty.onExit(() => listener());
-        },
-        write: (data) => {
-          if (!exited) pty.write(data);
-        },
-        resize: async (next) => {
-          if (!exited) pty.resize(next.cols, next.rows);
-        },
-        pause: () => pty.pause(),
-        resume: () => pty.resume(),
-        close: () => {
-          if (!exited) pty.kill('SIGHUP');
-        },
-      };
-      return terminal;
+        { size, clock: deps.clock },
+      );
     },
   };
 }

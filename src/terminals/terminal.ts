@@ -3,16 +3,22 @@ import type { TerminalSize } from '../podman/types.js';
 export type { TerminalSize };
 
 /**
- * One attached terminal: a tmux client inside a workspace. Closing it detaches; the tmux
- * session and everything running in it stay.
+ * One attached terminal: a tmux client inside a workspace. Its output starts with the
+ * session's history and screen, then follows what programs write. Closing it detaches; the
+ * tmux session and everything running in it stay.
  */
 export interface Terminal {
   /** Terminal output, as raw bytes. */
   onData(listener: (chunk: Buffer) => void): void;
   /** The attachment ended: the tmux client exited or the connection to it broke. */
   onExit(listener: () => void): void;
-  /** Terminal input (keystrokes, pasted text). */
-  write(data: Buffer | string): void;
+  /**
+   * Terminal input (keystrokes, pasted text), delivered whole and in order. Returns false
+   * once the input is backing up: write more only after `onDrain`.
+   */
+  write(data: Buffer | string): boolean;
+  /** The input that backed up has gone through. */
+  onDrain(listener: () => void): void;
   /**
    * Asks for a new size. Resolves once asked; the program sees the size shortly after
    * (tmux redraws on its own time, and the pty driver's podman client forwards it when it
@@ -22,7 +28,7 @@ export interface Terminal {
   /** Stops reading output until `resume`, so that a slow client holds the program back. */
   pause(): void;
   resume(): void;
-  /** Detaches. */
+  /** Detaches: the tmux client ends (no client is left behind); the session stays. */
   close(): void;
 }
 

@@ -16,18 +16,82 @@ export function tmuxSessionName(session: string): string {
 }
 
 /**
- * The command that attaches to the workspace's tmux session `session`, creating it first
- * when needed; the shell inside keeps running with no client attached.
+ * claude-web's own tmux server in each workspace, on a socket of its own: a user who runs
+ * `tmux` inside a session gets the ordinary tmux, with their own configuration.
  */
-export function tmuxAttachCommand(session: string): string[] {
-  return ['tmux', 'new-session', '-A', '-s', tmuxSessionName(session)];
+export const TMUX_SOCKET = 'claude-web';
+const TMUX = ['tmux', '-L', TMUX_SOCKET];
+
+/**
+ * claude-web's tmux configuration, applied on every attach instead of any file (`-f
+ * /dev/null`). Browsers attach in control mode, so tmux draws nothing itself (no status
+ * bar) and keys reach programs as typed (no prefix key); what is left is the pane's world.
+ */
+export function tmuxOptions(scrollbackLines: number): [option: string, value: string][] {
+  return [
+    // The history a browser gets back on every attach, and that scrolls like a terminal's.
+    ['history-limit', String(scrollbackLines)],
+    ['default-terminal', 'tmux-256color'],
+    // A tmux run by hand with this socket draws no status bar and takes no key.
+    ['status', 'off'],
+    ['prefix', 'None'],
+    ['prefix2', 'None'],
+    ['escape-time', '0'],
+    // Several browsers on one session: the window takes the size of the latest one.
+    ['window-size', 'latest'],
+    // Programs may set the clipboard (OSC 52), learn about focus, use extended keys and
+    // hyperlinks; their sequences reach the browser's terminal unchanged.
+    ['set-clipboard', 'on'],
+    ['focus-events', 'on'],
+    ['extended-keys', 'on'],
+    ['allow-passthrough', 'on'],
+  ];
+}
+
+export interface ControlCommandOptions {
+  session: string;
+  size: { cols: number; rows: number };
+  scrollbackLines: number;
+  /** `-CC` where a terminal sits between tmux and the reader (it turns echo off). */
+  flag: '-C' | '-CC';
+}
+
+/**
+ * The command that attaches a control-mode client to the workspace's tmux session, creating
+ * it (and the server) first when needed; the shell inside keeps running with no client.
+ * The client detaches on an empty line or at the end of its input.
+ */
+export function tmuxControlCommand(o: ControlCommandOptions): string[] {
+  // -q: a tmux that does not know an option (an older image) goes on without it.
+  const settings = tmuxOptions(o.scrollbackLines).flatMap(([option, value]) => [
+    'set-option',
+    '-gq',
+    option,
+    value,
+    ';',
+  ]);
+  return [
+    ...TMUX,
+    '-f',
+    '/dev/null',
+    o.flag,
+    ...settings,
+    ...['set-environment', '-g', 'COLORTERM', 'truecolor', ';'],
+    ...['new-session', '-A', '-s', tmuxSessionName(o.session)],
+    ...['-x', String(o.size.cols), '-y', String(o.size.rows)],
+  ];
 }
 
 /** The command that ends a tmux session and every program in it. */
 export function tmuxKillCommand(session: string): string[] {
-  return ['tmux', 'kill-session', '-t', tmuxSessionName(session)];
+  return [...TMUX, 'kill-session', '-t', `=${tmuxSessionName(session)}`];
 }
 
-/** What an attached tmux client runs as, and in which terminal type. */
+/** The command that lists the clients attached to a session (one line each). */
+export function tmuxClientsCommand(session: string): string[] {
+  return [...TMUX, 'list-clients', '-t', `=${tmuxSessionName(session)}`];
+}
+
+/** What an attached tmux client runs as, and its locale (tmux needs UTF-8 to pass it on). */
 export const TERMINAL_USER = 'developer';
-export const TERMINAL_ENV = { TERM: 'xterm-256color', LANG: 'C.UTF-8' };
+export const TERMINAL_ENV = { LANG: 'C.UTF-8', TERM: 'tmux-256color' };

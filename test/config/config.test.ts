@@ -28,7 +28,7 @@ describe('defaults', () => {
         limits: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 2048 },
       },
       logLevel: 'info',
-      terminalAttach: 'exec',
+      terminal: { attach: 'exec', scrollbackLines: 10_000, keepaliveMs: 30_000 },
     } satisfies Config);
   });
 
@@ -123,7 +123,9 @@ const accepted: Case[] = [
     { header: 'X-Forwarded-User', addresses: ['127.0.0.1', '::1'] },
   ],
   ['AUTH_PROXY_ADDRESSES', '10.0.0.0/8', (c) => c.authProxy, undefined],
-  ['TERMINAL_ATTACH', 'pty', (c) => c.terminalAttach, 'pty'],
+  ['TERMINAL_ATTACH', 'pty', (c) => c.terminal.attach, 'pty'],
+  ['TERMINAL_SCROLLBACK_LINES', '50000', (c) => c.terminal.scrollbackLines, 50_000],
+  ['TERMINAL_KEEPALIVE_SECONDS', '1.5', (c) => c.terminal.keepaliveMs, 1500],
 ];
 
 it('reads AUTH_PROXY_ADDRESSES as a list of addresses and ranges', () => {
@@ -183,6 +185,10 @@ const refused: [variable: string, value: string][] = [
   ['AUTH_PROXY_ADDRESSES', '10.0.0.1/8/2'],
   ['AUTH_PROXY_ADDRESSES', ' , '],
   ['TERMINAL_ATTACH', 'ssh'],
+  ['TERMINAL_SCROLLBACK_LINES', '999'],
+  ['TERMINAL_SCROLLBACK_LINES', '1e6'],
+  ['TERMINAL_KEEPALIVE_SECONDS', '0.5'],
+  ['TERMINAL_KEEPALIVE_SECONDS', 'often'],
 ];
 
 describe.each(refused)('%s=%j', (variable, value) => {

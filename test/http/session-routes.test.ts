@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
-import { realPodman, testWorkspaces } from '../support/podman.js';
+import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
@@ -107,7 +107,7 @@ describe.skipIf(!podman)('terminal sessions over HTTP', () => {
     try {
       await workspaces.ensure(userId);
       const { json } = await call('alice', 'POST', '/api/sessions', { name: 'doomed' });
-      const terminal = await createExecAttachDriver({ podman }).attach({
+      const terminal = await testAttachDriver(podman).attach({
         container: workspaceNames(userId).container,
         session: json.session.id,
         size: { rows: 24, cols: 80 },
@@ -119,7 +119,7 @@ describe.skipIf(!podman)('terminal sessions over HTTP', () => {
       expect(closed.status).toBe(204);
       const alive = await podman.exec.run(
         workspaceNames(userId).container,
-        ['tmux', 'has-session', '-t', json.session.id],
+        ['tmux', '-L', TMUX_SOCKET, 'has-session', '-t', json.session.id],
         {
           user: 'developer',
         },

@@ -6,12 +6,13 @@ import { systemClock } from '../../src/clock/clock.js';
 import { startServer } from '../../src/http/server.js';
 import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
-import { realPodman, testWorkspaces } from '../support/podman.js';
+import { eventually } from '../support/eventually.js';
+import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
 const PASSWORD = 'correct horse battery';
+const KEEPALIVE_MS = 1_000;
 
 describe.skipIf(!podman)('the terminal WebSocket', () => {
   if (!podman) return;
@@ -29,10 +30,12 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
       sessions: t.sessions,
       sessionsRepo: t.sessionsRepo,
       workspaces,
-      attach: createExecAttachDriver({ podman }),
+      attach: testAttachDriver(podman),
       clock: systemClock,
       log: pino({ level: 'silent' }),
       publicOrigin: PUBLIC_ORIGIN,
+      keepaliveMs: KEEPALIVE_MS,
+      scrollbackLines: 10_000,
       recheckMs: 300,
     });
     for (const name of ['wsalice', 'wsbob']) {
@@ -120,6 +123,29 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     await once(ws, 'close');
     await new Promise((r) => setTimeout(r, 200));
     expect((await repo.get(id)).status).toBe('detached');
+  });
+
+  it('keeps a quiet terminal open with pings, and ends one whose peer stopped answering', async () => {
+    const id = await newSession('wsalice', 'quiet');
+    const ws = open(`/api/sessions/${id}/terminal`, {
+      origin: PUBLIC_ORIGIN,
+      cookie: cookies.wsalice ?? '',
+    });
+    let pings = 0;
+    ws.on('ping', () => pings++);
+    await eventually(async () => expect((await t.sessionsRepo.get(id)).status).toBe('active'));
+    // Answering (ws answers pings by itself): still open after several intervals.
+    await new Promise((r) => setTimeout(r, 3 * KEEPALIVE_MS + 200));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(ws.readyState).toBe(ws.OPEN);
+    // A peer that stops reading answers nothing: two missed pongs close it.
+    ws.pause();
+    const stoppedAt = performance.now();
+    await eventually(async () => expect((await t.sessionsRepo.get(id)).status).toBe('detached'), {
+      withinMs: 5 * KEEPALIVE_MS,
+    });
+    expect(performance.now() - stoppedAt).toBeLessThan(3 * KEEPALIVE_MS + 500);
+    ws.terminate();
   });
 
   it('closes an open terminal with 4401 once its user logs out, and keeps the shell', async () => {

@@ -6,8 +6,7 @@ import { createTrustedProxy } from '../../src/auth/trusted-proxy.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { startServer } from '../../src/http/server.js';
 import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
-import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
-import { realPodman, testWorkspaces } from '../support/podman.js';
+import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
@@ -23,10 +22,12 @@ async function serveBehindProxy(addresses: string[]) {
       ...t,
       proxy,
       workspaces: testWorkspaces(podman),
-      attach: createExecAttachDriver({ podman }),
+      attach: testAttachDriver(podman),
       clock: systemClock,
       log: pino({ level: 'silent' }),
       publicOrigin: PUBLIC_ORIGIN,
+      keepaliveMs: 30_000,
+      scrollbackLines: 10_000,
     });
   }
   const url = (path: string) => `http://127.0.0.1:${server.address.port}${path}`;

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../src/clock/clock.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import { createAttachDriver } from '../../src/terminals/create-attach-driver.js';
+import type { AttachDriver } from '../../src/terminals/terminal.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { missingDependency } from './real-deps.js';
@@ -93,4 +95,16 @@ export function scopedTo(driver: WorkspaceDriver, mine: (userId: string) => bool
     ...driver,
     list: async () => (await driver.list()).filter((w) => mine(w.userId)),
   } satisfies WorkspaceDriver;
+}
+
+/** The attach driver of `kind` on the test Podman, as the server builds it. */
+export function testAttachDriver(podman: PodmanClient, kind: AttachDriver['kind'] = 'exec') {
+  return createAttachDriver({
+    kind,
+    podman,
+    podmanBinary: 'podman',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    clock: systemClock,
+    scrollbackLines: 10_000,
+  });
 }

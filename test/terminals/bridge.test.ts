@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
-import { createExecAttachDriver } from '../../src/terminals/exec-attach.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
 import type { Terminal } from '../../src/terminals/terminal.js';
-import { realPodman, testWorkspaces } from '../support/podman.js';
+import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
 
@@ -18,7 +18,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   const userId = `t${randomBytes(3).toString('hex')}ws`;
   const { container, volume } = workspaceNames(userId);
   const workspaces = testWorkspaces(podman);
-  const attach = createExecAttachDriver({ podman });
+  const attach = testAttachDriver(podman);
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_INPUT_BYTES });
   const opened: { session: string; bridge: Bridge; pauses: number; errors: Error[] }[] = [];
@@ -123,9 +123,8 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   });
 
   it('pauses the terminal while the browser is not reading, and catches up after', async () => {
-    // tmux sends screens, not every byte, and the loopback's socket buffers absorb megabytes
-    // before the browser's stall is felt here: a large screen of long lines fills them fast,
-    // even on a busy machine.
+    // The loopback's socket buffers absorb megabytes before the browser's stall is felt
+    // here: a flood of long lines fills them fast, even on a busy machine.
     const c = await connect('?cols=1000&rows=300');
     c.client.send(Buffer.from('yes "$(seq -s . 1 400)"\r'));
     await c.until(() => c.output().length > 10_000, 'the flood to start');
@@ -150,9 +149,13 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
     const session = opened.at(-1)?.session ?? '';
     c.client.close();
     await once(c.client, 'close');
-    const lives = await podman.exec.run(container, ['tmux', 'has-session', '-t', session], {
-      user: 'developer',
-    });
+    const lives = await podman.exec.run(
+      container,
+      ['tmux', '-L', TMUX_SOCKET, 'has-session', '-t', session],
+      {
+        user: 'developer',
+      },
+    );
     expect(lives.exitCode).toBe(0);
   });
 });

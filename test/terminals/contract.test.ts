@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { createAttachDriver } from '../../src/terminals/create-attach-driver.js';
 import type { AttachDriver } from '../../src/terminals/terminal.js';
-import { realPodman, testWorkspaces } from '../support/podman.js';
+import { TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
+import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';
 
 const podman = await realPodman();
@@ -17,12 +17,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   const userId = `t${randomBytes(3).toString('hex')}term`;
   const { container, volume } = workspaceNames(userId);
   const workspaces = testWorkspaces(podman);
-  const driver = createAttachDriver({
-    kind,
-    podman,
-    podmanBinary: 'podman',
-    env: { PATH: '/usr/bin:/bin' },
-  });
+  const driver = testAttachDriver(podman, kind);
   const size = { rows: 24, cols: 80 };
   const inWorkspace = (script: string) =>
     podman.exec.run(container, ['sh', '-c', script], { user: 'developer' });
@@ -72,13 +67,74 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
       first.onExit(resolve);
       first.close();
     });
-    expect((await inWorkspace(`tmux has-session -t ${session}`)).exitCode).toBe(0);
+    expect((await inWorkspace(`tmux -L ${TMUX_SOCKET} has-session -t ${session}`)).exitCode).toBe(
+      0,
+    );
     expect((await inWorkspace(`kill -0 "$(cat ~/pid-${session})"`)).exitCode).toBe(0);
 
     const again = await driver.attach({ container, session, size });
     const after = watch(again);
     await after.waitFor(/MARK=42/);
     again.close();
+  });
+
+  it('brings back the history, the screen and the modes on every attach, not the queries', async () => {
+    const session = randomUUID();
+    const first = await driver.attach({ container, session, size });
+    const before = watch(first);
+    // tmux answers the query (DA) itself, once; a restore must not send it to the browser.
+    first.write(
+      `seq 1 3000; printf '\\e[c\\e]2;build\\a\\e[?1000h\\e[?1006h'; echo "DONE=$((40+2))"\r`,
+    );
+    await before.waitFor(/DONE=42/);
+    first.close();
+
+    const again = await driver.attach({ container, session, size });
+    const after = watch(again);
+    await after.waitFor(/DONE=42/);
+    const restored = after.text();
+    expect(restored.startsWith('\x1bc')).toBe(true);
+    expect(restored).toMatch(/\r\n1\r\n2\r\n3\r\n/);
+    expect(restored).toContain('\r\n1500\r\n');
+    expect(restored).toContain('\x1b[?1000h\x1b[?1006h');
+    expect(restored).toContain('\x1b]2;build\x07');
+    expect(restored).not.toContain('\x1b[c');
+    again.close();
+  });
+
+  it('restores a program on the alternate screen on top of the normal one', async () => {
+    const session = randomUUID();
+    const first = await driver.attach({ container, session, size });
+    const before = watch(first);
+    first.write(`echo NORMAL-LINE; printf '\\e[?1049h\\e[HALT-SCREEN'; sleep 600\r`);
+    await before.waitFor(/ALT-SCREEN/);
+    first.close();
+    const again = await driver.attach({ container, session, size });
+    const after = watch(again);
+    await after.waitFor(/ALT-SCREEN/);
+    const normal = after.text().indexOf('\r\nNORMAL-LINE\r\n');
+    expect(normal).toBeGreaterThan(0);
+    expect(after.text().indexOf('\x1b[?1049h\x1b[H\x1b[2JALT-SCREEN')).toBeGreaterThan(normal);
+    again.write('\x03');
+    again.close();
+  });
+
+  it('leaves no tmux client behind once closed', async () => {
+    const session = randomUUID();
+    const clients = async () =>
+      (await inWorkspace(tmuxClientsCommand(session).join(' '))).stdout.split('\n').filter(Boolean)
+        .length;
+    const open = await Promise.all(
+      [1, 2, 3].map(() => driver.attach({ container, session, size })),
+    );
+    expect(await clients()).toBe(3);
+    for (const [i, terminal] of open.entries()) {
+      await new Promise<void>((resolve) => {
+        terminal.onExit(resolve);
+        terminal.close();
+      });
+      expect(await clients()).toBe(2 - i);
+    }
   });
 
   it('reads nothing while paused, and everything once resumed', async () => {
