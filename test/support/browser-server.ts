@@ -16,11 +16,14 @@ export async function startBrowserServer(
     admins?: string[];
     env?: Record<string, string>;
     viewport?: { width: number; height: number };
+    /** A phone: touch events, a mobile viewport. */
+    touch?: boolean;
   },
 ) {
   const live = await startLiveServer(podman, options);
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1200, height: 800 },
+    ...(options.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   const page: Page = await context.newPage();
   return {

@@ -55,3 +55,27 @@ export const screen = (page: Page) =>
 export const waitForScreen = async (page: Page, pattern: RegExp, timeoutMs = 60_000) => {
   await expect.poll(() => screen(page), { timeout: timeoutMs, interval: 200 }).toMatch(pattern);
 };
+
+/** What the page's terminal shows in its viewport right now, and which buffer it is. */
+export const viewport = (page: Page) =>
+  page.evaluate(() => {
+    const term = (
+      globalThis as unknown as {
+        claudeWebTerminal: {
+          rows: number;
+          buffer: {
+            active: {
+              type: string;
+              viewportY: number;
+              getLine(i: number): { translateToString(trim: boolean): string } | undefined;
+            };
+          };
+        };
+      }
+    ).claudeWebTerminal;
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < term.rows; i++)
+      lines.push(buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
+    return { type: buffer.type, lines };
+  });
