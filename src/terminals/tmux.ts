@@ -45,6 +45,10 @@ export function tmuxOptions(scrollbackLines: number): [option: string, value: st
     ['focus-events', 'on'],
     ['extended-keys', 'on'],
     ['allow-passthrough', 'on'],
+    // Shells see no $TMUX: a user's own `tmux` starts as usual (no nesting warning), and
+    // programs send their sequences plainly instead of wrapped for a tmux that would unwrap
+    // them (the browser gets them as written).
+    ['default-command', 'unset TMUX TMUX_PANE; exec "$SHELL" -l'],
   ];
 }
 

@@ -119,6 +119,18 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
     again.close();
   });
 
+  it('lets a user run a tmux of their own inside, apart from claude-web’s', async () => {
+    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const screen = watch(terminal);
+    terminal.write('echo "TMUX=[$TMUX]"; tmux new-session -d -s mine "sleep 60" && tmux ls\r');
+    await screen.waitFor(/TMUX=\[\]/);
+    await screen.waitFor(/^mine: 1 windows/m);
+    const ours = await inWorkspace(`tmux -L ${TMUX_SOCKET} ls`);
+    expect(ours.stdout).not.toMatch(/^mine:/m);
+    await inWorkspace('tmux kill-server');
+    terminal.close();
+  });
+
   it('leaves no tmux client behind once closed', async () => {
     const session = randomUUID();
     const clients = async () =>
