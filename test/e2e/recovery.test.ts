@@ -36,7 +36,10 @@ describe.skipIf(!podman)(
       server = await startServerProcess(env);
     });
     afterAll(async () => {
-      server?.kill('SIGKILL');
+      if (server && server.exitCode === null) {
+        server.kill('SIGKILL');
+        await once(server, 'exit');
+      }
       for (const id of userIds) {
         await podman.containers
           .remove(workspaceNames(String(id)).container, { force: true, timeoutSeconds: 0 })

@@ -172,7 +172,11 @@ export async function startLiveServer(
       child = await start();
     },
     async close() {
-      child.kill('SIGKILL');
+      // Gone before its workspaces are: a server still alive could start one again.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
       for (const id of ids) {
         const names = workspaceNames(String(id));
         await podman.containers
