@@ -38,11 +38,16 @@ install_packages() {
 # Settings measured as necessary on hosts without systemd as PID 1, with cgroups v1 hybrid
 # and without CAP_SYS_RESOURCE for root.
 write_podman_config() {
-  local home=$1
+  local home=$1 nproc
+  # Every process of every container counts against the account's RLIMIT_NPROC: 1024 runs
+  # out under the test suite's load ("Cannot fork"). Higher than a limit of the processes
+  # that start containers is refused, so 16384 or that limit, whichever is lower.
+  nproc=$(runuser -u "$test_user" -- bash -c 'ulimit -Hu')
+  [ "$nproc" = unlimited ] || [ "$nproc" -gt 16384 ] && nproc=16384
   install -d -o "$test_user" -g "$test_user" "$home/.config" "$home/.config/containers"
   cat >"$home/.config/containers/containers.conf" <<CONF
 [containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+default_ulimits = ["nofile=1024:1024", "nproc=$nproc:$nproc"]
 # Every container would hold a kernel session keyring; an account may have 200 keys.
 keyring = false
 
