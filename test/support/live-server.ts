@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { PodmanClient } from '../../src/podman/client.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
+import { growingText } from './screen.js';
 import { freePort, seedUsers, serverEnv, startServerProcess } from './server-process.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -25,42 +26,21 @@ export interface TerminalClient {
 }
 
 function terminalClient(ws: WebSocket): TerminalClient {
-  let text = '';
+  const screen = growingText(30_000);
   const controls: TerminalClient['controls'] = [];
-  const waiters = new Set<() => void>();
   ws.on('message', (data, binary) => {
-    if (binary) text += data.toString();
+    if (binary) screen.append(data.toString());
     else controls.push(JSON.parse(data.toString()));
-    for (const check of waiters) check();
   });
   ws.on('error', () => {});
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   return {
     ws,
     controls,
-    output: () => text,
+    output: screen.text,
     type: (input) => ws.send(Buffer.from(input)),
     closed,
-    waitFor(pattern, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!pattern.test(text)) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(
-            new Error(
-              `no ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(text.slice(-400))}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitFor: screen.waitFor,
   };
 }
 

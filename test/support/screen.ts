@@ -1,20 +1,17 @@
 import type { Terminal } from '../../src/terminals/terminal.js';
 
-/** Everything a terminal printed, and a way to wait for something to appear in it. */
-export function watch(terminal: Terminal) {
+/** Text that grows as output arrives, and a way to wait for something to appear in it. */
+export function growingText(defaultTimeoutMs: number) {
   let text = '';
-  let bytes = 0;
   const waiters = new Set<() => void>();
-  terminal.onData((chunk) => {
-    bytes += chunk.length;
-    text += chunk.toString('utf8');
-    for (const check of waiters) check();
-  });
   return {
+    append(chunk: string) {
+      text += chunk;
+      for (const check of waiters) check();
+    },
     text: () => text,
-    bytes: () => bytes,
-    /** Resolves when `pattern` matches the output; fails after `timeoutMs`. */
-    waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+    /** Resolves when `pattern` matches the text; fails after `timeoutMs`. */
+    waitFor(pattern: RegExp, timeoutMs = defaultTimeoutMs): Promise<void> {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!pattern.test(text)) return;
@@ -24,15 +21,23 @@ export function watch(terminal: Terminal) {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(
-            new Error(
-              `no ${pattern} within ${timeoutMs} ms; the screen had ${JSON.stringify(text.slice(-400))}`,
-            ),
-          );
+          const had = JSON.stringify(text.slice(-400));
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms; the screen had ${had}`));
         }, timeoutMs);
         waiters.add(check);
         check();
       });
     },
   };
+}
+
+/** Everything a terminal printed, and a way to wait for something to appear in it. */
+export function watch(terminal: Terminal) {
+  const screen = growingText(15_000);
+  let bytes = 0;
+  terminal.onData((chunk) => {
+    bytes += chunk.length;
+    screen.append(chunk.toString('utf8'));
+  });
+  return { text: screen.text, bytes: () => bytes, waitFor: screen.waitFor };
 }
