@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter } from '../../src/auth/login-limiter.js';
@@ -13,8 +14,10 @@ import { createUsersRepository } from '../../src/db/users-repository.js';
 import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createPodmanClient } from '../../src/podman/client.js';
+import { createNoticeBoard } from '../../src/terminals/notices.js';
 import { createSessionsService } from '../../src/terminals/sessions-service.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
+import { createWorkspaceUsage } from '../../src/workspaces/usage.js';
 import { createFakeClock } from './fake-clock.js';
 import { scopedTo, testSocketPath, testWorkspaces } from './podman.js';
 import { testSweep } from './sweep.js';
@@ -34,6 +37,9 @@ export async function createTestApp(
 ) {
   const clock = options.clock ?? createFakeClock();
   const database = await createDb({ kind: 'pglite' });
+  // User ids name containers on the Podman other tests share: apart from theirs.
+  const start = 1_000_000 + Math.floor(Math.random() * 900_000);
+  await database.db.execute(sql.raw(`alter table users alter column id restart with ${start}`));
   const users = createUsersRepository(database);
   const auth = createAuthService({
     users,
@@ -50,7 +56,9 @@ export async function createTestApp(
   const workspaces = scopedTo(driver, (userId) => own.has(userId));
   const authSessions = createAuthSessionsRepository(database);
   const runs = createCleanupRunsRepository(database);
-  const sweep = testSweep({ workspaces, database, clock });
+  const usage = createWorkspaceUsage();
+  const notices = createNoticeBoard();
+  const sweep = testSweep({ workspaces, database, clock, usage, notifier: notices });
   const cleanup = scheduleCleanup({
     sweep,
     runs,
@@ -87,6 +95,10 @@ export async function createTestApp(
     sessions,
     sessionsRepo,
     users,
+    usage,
+    notices,
+    sweep,
+    cleanup,
     /** Logs `username` in through the API; resolves the cookie header to send. */
     async login(username: string, password: string): Promise<string> {
       const res = await app.request('/api/login', {
