@@ -20,6 +20,7 @@ import { workspaceLabels, workspaceNames } from '../src/quadlet/names.js';
 import { workspaceSettings } from '../src/workspaces/create-driver.js';
 import type { WorkspaceDriver } from '../src/workspaces/driver.js';
 import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';
+import { createWorkspaceUsage } from '../src/workspaces/usage.js';
 
 const count = Number(process.argv[2] ?? 500);
 const config = loadConfig({ env: process.env, uid: process.getuid?.() ?? 0, homeDir: homedir() });
@@ -86,6 +87,7 @@ async function measuredSweep(label: string, dryRun: boolean) {
     clock,
     log: pino({ level: 'silent' }),
     config: { idleHours: config.cleanup.idleHours, exitedHours: EXITED_HOURS },
+    usage: createWorkspaceUsage(),
     concurrency: 8,
   });
   calls.length = 0;

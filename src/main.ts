@@ -6,7 +6,7 @@ import { createAuthService } from './auth/auth-service.js';
 import { announceFirstAdmin } from './auth/first-admin.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { createTrustedProxy } from './auth/trusted-proxy.js';
-import { EXITED_HOURS } from './cleanup/policy.js';
+import { EXITED_HOURS, HOUR_MS } from './cleanup/policy.js';
 import { scheduleCleanup } from './cleanup/schedule.js';
 import { createCleanupSweep } from './cleanup/sweep.js';
 import { type CommandName, parseCommand, usage } from './cli/arguments.js';
@@ -27,12 +27,14 @@ import { startServer } from './http/server.js';
 import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
+import { createNoticeBoard } from './terminals/notices.js';
 import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
 import { watchWorkspaces } from './terminals/workspace-watcher.js';
 import { openWorkspaces } from './workspaces/create-driver.js';
 import { createWorkspaceManagement } from './workspaces/management.js';
 import { reportWorkspaces } from './workspaces/report.js';
+import { createWorkspaceUsage } from './workspaces/usage.js';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
 export async function main(argv: string[]): Promise<number> {
@@ -71,6 +73,8 @@ function lazy<T>(open: () => Promise<T>) {
 /** Everything a server or a command works with, each part opened on first use. */
 function openParts(config: Config, clock: Clock, log: Logger) {
   const database = lazy(() => createDb(config.database));
+  const workspaceUsage = createWorkspaceUsage();
+  const notices = createNoticeBoard();
   const workspaces = lazy(() => openWorkspaces({ config, clock, log, containerfile }));
   const repos = async () => {
     const db = await database.get();
@@ -94,7 +98,10 @@ function openParts(config: Config, clock: Clock, log: Logger) {
       database: await database.get(),
       clock,
       log,
-      config: { idleHours: config.cleanup.idleHours, exitedHours: EXITED_HOURS },
+      config: { ...config.cleanup, exitedHours: EXITED_HOURS },
+      usage: workspaceUsage,
+      notifier: notices,
+      warnWithinMs: config.cleanup.intervalHours * HOUR_MS,
     });
   };
   const management = async () => {
@@ -122,6 +129,8 @@ function openParts(config: Config, clock: Clock, log: Logger) {
   return {
     database,
     workspaces,
+    workspaceUsage,
+    notices,
     repos,
     sweep,
     management,
@@ -228,6 +237,8 @@ async function serve(config: Config): Promise<void> {
     log,
     publicOrigin: config.publicOrigin,
     proxy,
+    usage: parts.workspaceUsage,
+    notices: parts.notices,
     keepaliveMs: config.terminal.keepaliveMs,
     scrollbackLines: config.terminal.scrollbackLines,
   });

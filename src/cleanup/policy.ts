@@ -8,6 +8,11 @@ export interface PolicyConfig {
   idleHours: number;
   /** A stopped workspace that exited longer ago than this is removed. */
   exitedHours: number;
+  /**
+   * A running workspace up longer than this is removed whatever its activity
+   * (CONTAINER_MAX_AGE_HOURS); absent: no such bound.
+   */
+  maxAgeHours?: number;
 }
 
 export const EXITED_HOURS = 1;
@@ -22,7 +27,9 @@ export type Rule =
   | 'idle'
   | 'active'
   | 'idle_without_sessions'
-  | 'young_without_sessions';
+  | 'young_without_sessions'
+  | 'in_use'
+  | 'too_old';
 
 export interface Decision {
   userId: string;
@@ -33,29 +40,46 @@ export interface Decision {
   reason: string;
 }
 
-/** What the policy needs of a session: whose it is and when it was last used. */
+/** What the policy needs of a session: whose it is, when it was last used, and if it lives. */
 export interface SessionActivity {
   userId: string;
+  /**
+   * Activity is what the server records: attaching or reattaching, input, output while
+   * attached, and a heartbeat while any terminal is attached (see HEARTBEAT_MS).
+   */
   lastActivityAt: Date;
+  /** `active` or `detached`; a dead session's activity still counts, the session does not. */
+  live: boolean;
 }
 
 export interface PolicyInput {
   workspaces: WorkspaceStatus[];
-  /** Sessions of any status (or one per user: its latest); a user without any has none. */
+  /** Sessions of any status (or one per user and liveness: its latest). */
   sessions: readonly SessionActivity[];
   now: Date;
   config: PolicyConfig;
+  /** Users whose workspace is being started or attached to right now: never removed. */
+  busy?: ReadonlySet<string>;
 }
 
-type Judged = Omit<PolicyInput, 'sessions'> & { lastActivity: ReadonlyMap<string, Date> };
+/** How often an attached terminal's session is marked active, so that watching is use. */
+export const HEARTBEAT_MS = 5 * 60_000;
 
-function latestByUser(sessions: readonly SessionActivity[]): Map<string, Date> {
-  const latest = new Map<string, Date>();
-  for (const { userId, lastActivityAt } of sessions) {
-    const known = latest.get(userId);
-    if (!known || lastActivityAt > known) latest.set(userId, lastActivityAt);
+interface UserActivity {
+  latest?: Date;
+  hasLive: boolean;
+}
+
+type Judged = Omit<PolicyInput, 'sessions'> & { activity: ReadonlyMap<string, UserActivity> };
+
+function activityByUser(sessions: readonly SessionActivity[]): Map<string, UserActivity> {
+  const byUser = new Map<string, UserActivity>();
+  for (const { userId, lastActivityAt, live } of sessions) {
+    const known = byUser.get(userId) ?? { hasLive: false };
+    const latest = !known.latest || lastActivityAt > known.latest ? lastActivityAt : known.latest;
+    byUser.set(userId, { latest, hasLive: known.hasLive || live });
   }
-  return latest;
+  return byUser;
 }
 
 const hours = (ms: number) => `${(ms / HOUR_MS).toFixed(1)} h`;
@@ -89,35 +113,52 @@ function stopped(w: WorkspaceStatus, { now, config }: Judged): Verdict | undefin
       };
 }
 
-function running(w: WorkspaceStatus, { now, config, lastActivity }: Judged): Verdict {
-  const limit = config.idleHours * HOUR_MS;
-  const activity = lastActivity.get(w.userId);
-  if (activity) {
-    const idle = ago(now, activity);
-    return idle > limit
-      ? {
-          action: 'remove',
-          rule: 'idle',
-          reason: `last session activity ${hours(idle)} ago, more than ${hours(limit)}`,
-        }
-      : {
-          action: 'keep',
-          rule: 'active',
-          reason: `last session activity ${hours(idle)} ago, within ${hours(limit)}`,
-        };
-  }
-  const uptime = w.startedAt ? ago(now, w.startedAt) : 0;
-  return uptime > limit
-    ? {
-        action: 'remove',
-        rule: 'idle_without_sessions',
-        reason: `no sessions, up ${hours(uptime)}, more than ${hours(limit)}`,
-      }
-    : {
-        action: 'keep',
-        rule: 'young_without_sessions',
-        reason: `no sessions, up ${hours(uptime)}, within ${hours(limit)}`,
-      };
+/**
+ * When a running workspace stops being kept: idle since its user's latest session activity
+ * (with no live session: since that or its start, whichever is later), and up since its
+ * start when CONTAINER_MAX_AGE_HOURS bounds it.
+ */
+function deadlines(w: WorkspaceStatus, { config, activity }: Pick<Judged, 'config' | 'activity'>) {
+  const user = activity.get(w.userId);
+  const started = w.startedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const latest = user?.latest?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const idleSince = user?.hasLive ? latest : Math.max(started, latest);
+  const maxAge = config.maxAgeHours === undefined ? Infinity : config.maxAgeHours * HOUR_MS;
+  return {
+    hasLive: user?.hasLive ?? false,
+    idleSince,
+    idleUntil: idleSince + config.idleHours * HOUR_MS,
+    started,
+    ageUntil: started + maxAge,
+  };
+}
+
+function running(w: WorkspaceStatus, input: Judged): Verdict {
+  const { now, config } = input;
+  const d = deadlines(w, input);
+  const t = now.getTime();
+  const limit = hours(config.idleHours * HOUR_MS);
+  if (t > d.ageUntil)
+    return {
+      action: 'remove',
+      rule: 'too_old',
+      reason: `up ${hours(t - d.started)}, more than the maximum age of ${hours((config.maxAgeHours ?? 0) * HOUR_MS)}`,
+    };
+  const idle = Number.isFinite(d.idleSince) ? hours(t - d.idleSince) : 'since ever';
+  const what = d.hasLive ? 'last session activity' : 'no live sessions, idle';
+  const verdict = (action: Decision['action'], rule: Rule, word: string): Verdict => ({
+    action,
+    rule,
+    reason: `${what} ${idle}${d.hasLive ? ' ago' : ''}, ${word} ${limit}`,
+  });
+  if (t > d.idleUntil)
+    return verdict('remove', d.hasLive ? 'idle' : 'idle_without_sessions', 'more than');
+  return verdict('keep', d.hasLive ? 'active' : 'young_without_sessions', 'within');
+}
+
+function busy(w: WorkspaceStatus, { busy }: Judged): Verdict | undefined {
+  if (!busy?.has(w.userId)) return undefined;
+  return { action: 'keep', rule: 'in_use', reason: 'being started or attached to right now' };
 }
 
 function unmanaged(w: WorkspaceStatus): Verdict | undefined {
@@ -130,7 +171,7 @@ function unmanaged(w: WorkspaceStatus): Verdict | undefined {
 }
 
 /** The rules in the order they apply; the first with a verdict decides. */
-const rules: Judge[] = [unmanaged, crashed, stopped];
+const rules: Judge[] = [unmanaged, busy, crashed, stopped];
 
 function verdictFor(w: WorkspaceStatus, input: Judged): Verdict {
   for (const judge of rules) {
@@ -144,9 +185,25 @@ function verdictFor(w: WorkspaceStatus, input: Judged): Verdict {
  * The cleanup policy, without any I/O: for each workspace, keep or remove and why. A time
  * exactly at a limit keeps the workspace; only older is removed. Volumes are not its concern.
  */
-export function decide({ workspaces, sessions, now, config }: PolicyInput): Decision[] {
-  const judged: Judged = { workspaces, now, config, lastActivity: latestByUser(sessions) };
+export function decide({ workspaces, sessions, ...rest }: PolicyInput): Decision[] {
+  const judged: Judged = { workspaces, ...rest, activity: activityByUser(sessions) };
   return workspaces
     .filter((w) => w.state !== 'absent')
     .map((w) => ({ userId: w.userId, container: w.container, ...verdictFor(w, judged) }));
+}
+
+/**
+ * When a kept, running workspace would next be removed if nothing changes (idleness or its
+ * maximum age), for a warning to its user; undefined for one that is not ours, not running,
+ * or in use right now.
+ */
+export function removalDue(
+  w: WorkspaceStatus,
+  input: Omit<PolicyInput, 'workspaces' | 'now'>,
+): { at: Date; rule: 'idle' | 'too_old' } | undefined {
+  if (w.state !== 'running' || unmanaged(w) || input.busy?.has(w.userId)) return undefined;
+  const d = deadlines(w, { config: input.config, activity: activityByUser(input.sessions) });
+  const at = Math.min(d.idleUntil, d.ageUntil);
+  if (!Number.isFinite(at)) return undefined;
+  return { at: new Date(at), rule: d.ageUntil <= d.idleUntil ? 'too_old' : 'idle' };
 }

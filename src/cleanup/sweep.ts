@@ -5,8 +5,10 @@ import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkspaceDriver, WorkspaceStatus } from '../workspaces/driver.js';
-import { accountId, activityByWorkspace, endWorkspaceSessions } from '../workspaces/owners.js';
-import { type Decision, decide, type PolicyConfig, type SessionActivity } from './policy.js';
+import { accountId, endWorkspaceSessions, sessionActivity } from '../workspaces/owners.js';
+import type { WorkspaceUsage } from '../workspaces/usage.js';
+import { type Decision, decide, type PolicyConfig } from './policy.js';
+import { type RemovalNotifier, removalNotices } from './warnings.js';
 
 export type DecisionResult = 'kept' | 'removed' | 'failed' | 'dry_run';
 
@@ -33,6 +35,14 @@ export interface SweepDeps {
   clock: Clock;
   log: Logger;
   config: PolicyConfig;
+  /** Workspaces being started or attached to in this process: never removed meanwhile. */
+  usage: WorkspaceUsage;
+  /**
+   * Told, at each run, which attached users' workspaces fall due for removal before the
+   * next run (`warnWithinMs` ahead, one cleanup interval), and which no longer do.
+   */
+  notifier?: RemovalNotifier;
+  warnWithinMs?: number;
   /** How many workspaces are removed at once. */
   concurrency?: number;
 }
@@ -41,10 +51,6 @@ export const cleanupErrors = {
   busy: () =>
     new AppError('cleanup.busy', 'a cleanup run is already in progress; try again when it ends'),
 };
-
-/** The policy's view of sessions: one per user, its latest activity. */
-const asSessions = (latest: Map<string, Date>): SessionActivity[] =>
-  [...latest].map(([userId, lastActivityAt]) => ({ userId, lastActivityAt }));
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
@@ -66,40 +72,52 @@ export function createCleanupSweep(deps: SweepDeps) {
 
   /**
    * Removes one workspace, unless the policy, asked again with the user's activity as it is
-   * now, keeps it: the user came back while the sweep ran.
+   * now, keeps it (the user came back while the sweep ran), or it is in use right now. The
+   * sessions it ends carry the cleanup's reason, also those the event watcher ended first.
    */
   async function apply(decision: Decision, status: WorkspaceStatus): Promise<AppliedDecision> {
     if (decision.action === 'keep') return { ...decision, result: 'kept' };
-    const fresh = await activityByWorkspace(sessions, [decision.userId]);
+    const { userId, container } = decision;
     const [again] = decide({
       workspaces: [status],
-      sessions: asSessions(fresh),
+      sessions: await sessionActivity(sessions, [userId]),
       now: clock.now(),
       config,
+      busy: deps.usage.inUse(),
     });
+    const usedSince = { ...decision, result: 'kept' as const };
     if (again?.action === 'keep')
-      return { ...decision, result: 'kept', reason: `${decision.reason}; used since: kept` };
+      return { ...usedSince, reason: `${decision.reason}; used since: kept` };
     try {
-      await workspaces.remove(decision.userId);
+      const since = clock.now();
+      const done = await deps.usage.removeUnlessInUse(userId, () => workspaces.remove(userId));
+      if (!done.removed) return { ...usedSince, reason: `${decision.reason}; in use now: kept` };
       const why = `workspace removed by cleanup: ${decision.reason}`;
-      const ended = await endWorkspaceSessions(sessions, decision.userId, why, clock.now());
-      log.info({ container: decision.container, sessionsEnded: ended }, 'workspace removed');
+      const ended = await endWorkspaceSessions(sessions, userId, why, clock.now(), { since });
+      deps.notifier?.notify(userId, undefined);
+      log.info({ container, sessionsEnded: ended }, 'workspace removed');
       return { ...decision, result: 'removed' };
     } catch (error) {
-      log.error({ err: error, container: decision.container }, 'cleanup could not remove');
+      log.error({ err: error, container }, 'cleanup could not remove');
       return { ...decision, result: 'failed', error: (error as Error).message };
     }
   }
 
   /** One list call and one query: the policy needs nothing more. */
-  async function decideNow(now: Date) {
+  async function decideNow(now: Date, dryRun: boolean) {
     const found = await workspaces.list();
-    const activity = await activityByWorkspace(
+    const activity = await sessionActivity(
       sessions,
       found.map((w) => w.userId),
     );
-    const decisions = decide({ workspaces: found, sessions: asSessions(activity), now, config });
-    return { decisions, statuses: new Map(found.map((w) => [w.container, w])) };
+    const input = { sessions: activity, now, config, busy: deps.usage.inUse() };
+    const decisions = decide({ workspaces: found, ...input });
+    const statuses = new Map(found.map((w) => [w.container, w]));
+    if (!dryRun && deps.notifier) {
+      const notices = removalNotices(decisions, statuses, input, deps.warnWithinMs ?? 0);
+      for (const [userId, notice] of notices) deps.notifier.notify(userId, notice);
+    }
+    return { decisions, statuses };
   }
 
   async function handle(
@@ -121,7 +139,7 @@ export function createCleanupSweep(deps: SweepDeps) {
     const startedAt = clock.now();
     const run = dryRun ? undefined : await runs.start({ trigger, dryRun, now: startedAt });
     try {
-      const { decisions, statuses } = await decideNow(startedAt);
+      const { decisions, statuses } = await decideNow(startedAt, dryRun);
       const applied: AppliedDecision[] = [];
       await eachLimited(decisions, deps.concurrency ?? 4, async (decision) => {
         const status = statuses.get(decision.container) as WorkspaceStatus;

@@ -9,7 +9,7 @@ export type DatabaseConfig =
   | { kind: 'pglite'; dataDir?: string };
 
 export interface Config {
-  cleanup: { idleHours: number; intervalHours: number };
+  cleanup: { idleHours: number; intervalHours: number; maxAgeHours?: number };
   database: DatabaseConfig;
   podman: { socketPath: string };
   dataDir: string;
@@ -70,6 +70,7 @@ function toConfig(v: Values): Config {
     cleanup: {
       idleHours: v.CONTAINER_CLEANUP_HOURS,
       intervalHours: v.CONTAINER_CLEANUP_INTERVAL_HOURS,
+      maxAgeHours: v.CONTAINER_MAX_AGE_HOURS,
     },
     database: v.DATABASE_URL
       ? { kind: 'postgres', url: v.DATABASE_URL }

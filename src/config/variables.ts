@@ -94,6 +94,14 @@ export const variables = {
     allowed: 'a number of hours greater than 0, such as 1 or 0.25',
     schema: positiveNumber,
   }),
+  CONTAINER_MAX_AGE_HOURS: variable({
+    description:
+      'Uptime after which a running workspace container is removed whatever its activity (volume kept), or `off`. Fractions allowed.',
+    defaultText: 'off',
+    default: () => 'off',
+    allowed: 'a number of hours greater than 0, such as 168, or off',
+    schema: z.union([z.literal('off').transform(() => undefined), positiveNumber]),
+  }),
   DATABASE_URL: variable({
     description:
       'PostgreSQL connection URL. When unset, an embedded PostgreSQL (PGlite) is kept in `DATA_DIR/db`.',

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, max, ne } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, max, ne, sql } from 'drizzle-orm';
 import { AppError } from '../errors/app-error.js';
 import type { Db } from './create-db.js';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './errors.js';
@@ -114,13 +114,32 @@ export function createSessionsRepository({ db }: { db: Db }) {
       return rows.length;
     },
 
-    /** Marks every live session of a user dead (their workspace is gone); returns how many. */
-    async endAllForUser(userId: number, reason: string, now: Date): Promise<number> {
+    /**
+     * Marks every live session of a user dead (their workspace is gone); returns how many.
+     * With `since`, sessions that something else ended at or after it (the event watcher
+     * seeing the container die under a removal that began then) take this reason too: who
+     * removed a workspace knows why better than who saw it die.
+     */
+    async endAllForUser(
+      userId: number,
+      reason: string,
+      now: Date,
+      options: { since?: Date } = {},
+    ): Promise<number> {
       const rows = await db
         .update(sessions)
         .set({ status: 'dead', endedAt: now, endReason: reason })
         .where(and(eq(sessions.userId, userId), ne(sessions.status, 'dead')))
         .returning({ id: sessions.id });
+      if (options.since) {
+        const recent = and(eq(sessions.status, 'dead'), gte(sessions.endedAt, options.since));
+        const taken = await db
+          .update(sessions)
+          .set({ endReason: reason })
+          .where(and(eq(sessions.userId, userId), recent))
+          .returning({ id: sessions.id });
+        return new Set([...rows, ...taken].map((r) => r.id)).size;
+      }
       return rows.length;
     },
 
@@ -135,14 +154,22 @@ export function createSessionsRepository({ db }: { db: Db }) {
       return counts;
     },
 
-    /** Each user's most recent session activity, dead sessions included. */
-    async latestActivityByUser(userIds?: number[]): Promise<Map<number, Date>> {
+    /**
+     * Each user's latest session activity, once among live (`active`/`detached`) sessions
+     * and once among dead ones, for users that have such sessions.
+     */
+    async activityByUser(
+      userIds?: number[],
+    ): Promise<{ userId: number; lastActivityAt: Date; live: boolean }[]> {
+      const live = sql<boolean>`${sessions.status} <> 'dead'`;
       const rows = await db
-        .select({ userId: sessions.userId, at: max(sessions.lastActivityAt) })
+        .select({ userId: sessions.userId, live, at: max(sessions.lastActivityAt) })
         .from(sessions)
         .where(userIds ? inArray(sessions.userId, userIds) : undefined)
-        .groupBy(sessions.userId);
-      return new Map(rows.flatMap((r) => (r.at ? [[r.userId, r.at] as const] : [])));
+        .groupBy(sessions.userId, live);
+      return rows.flatMap(({ userId, live, at }) =>
+        at ? [{ userId, lastActivityAt: at, live: Boolean(live) }] : [],
+      );
     },
   };
 }

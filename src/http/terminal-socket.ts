@@ -3,22 +3,27 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AuthService } from '../auth/auth-service.js';
 import type { TrustedProxy } from '../auth/trusted-proxy.js';
+import { HEARTBEAT_MS } from '../cleanup/policy.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
+import { trackActivity } from '../terminals/activity.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
 import { keepAlive } from '../terminals/keepalive.js';
+import type { NoticeBoard } from '../terminals/notices.js';
 import {
   CLOSE,
   encodeControl,
   LIMITS,
   MAX_INPUT_BYTES,
+  type ServerControl,
   type StatusMessage,
 } from '../terminals/protocol.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
+import type { WorkspaceUsage } from '../workspaces/usage.js';
 import { rawHttpAnswer, toHttpError } from './errors.js';
 import { createIdentity, type Identity } from './identity.js';
 import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
@@ -33,8 +38,14 @@ export interface TerminalSocketDeps {
   clock: Clock;
   log: Logger;
   publicOrigin: string;
-  /** Last activity is written at most this often per session. */
+  /** Starts and attaches count as uses: cleanup leaves the workspace alone meanwhile. */
+  usage: WorkspaceUsage;
+  /** Removal notices of the users' workspaces, passed on to their terminals. */
+  notices: NoticeBoard;
+  /** Input and output are recorded as activity at most this often per terminal. */
   activityEveryMs?: number;
+  /** How often an attached terminal is recorded as activity (HEARTBEAT_MS). */
+  heartbeatMs?: number;
   /** How often an open terminal's login is checked again. */
   recheckMs?: number;
   /** How often open terminals are pinged (TERMINAL_KEEPALIVE_SECONDS). */
@@ -108,13 +119,25 @@ function connect(
   deps: TerminalSocketDeps,
   attached: Map<string, number>,
 ) {
-  const { workspaces, attach, sessionsRepo, clock } = deps;
-  const status = (message: Omit<StatusMessage, 'type'>) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeControl({ type: 'status', ...message }));
+  const { workspaces, attach, sessionsRepo } = deps;
+  const userId = String(user.id);
+  const send = (message: ServerControl) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeControl(message));
   };
-  const attaching = (async () => {
+  const status = (message: Omit<StatusMessage, 'type'>) => send({ type: 'status', ...message });
+  const activity = trackActivity(sessionId, {
+    touch: (id, now) => sessionsRepo.touch(id, now),
+    clock: deps.clock,
+    log: deps.log,
+    everyMs: deps.activityEveryMs ?? 30_000,
+    heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+    onRecorded: () => deps.notices.used(userId),
+  });
+  activity.arriving();
+  let unsubscribe = () => {};
+  const attaching = deps.usage.use(userId, async () => {
     status({ state: 'starting', detail: 'starting your workspace' });
-    const workspace = await workspaces.ensure(String(user.id), {
+    const workspace = await workspaces.ensure(userId, {
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });
     const terminal = await attach.attach({
@@ -130,22 +153,22 @@ function connect(
       keepaliveMs: deps.keepaliveMs,
       scrollbackLines: deps.scrollbackLines,
     });
+    activity.attached();
+    if (ws.readyState === ws.OPEN)
+      unsubscribe = deps.notices.subscribe(userId, (notice) => send({ type: 'notice', notice }));
     return terminal;
-  })();
-  let lastWrite = Number.NEGATIVE_INFINITY;
+  });
   bridgeTerminal(ws, attaching, {
-    onInput: () => {
-      const now = clock.now();
-      if (now.getTime() - lastWrite < (deps.activityEveryMs ?? 30_000)) return;
-      lastWrite = now.getTime();
-      sessionsRepo
-        .touch(sessionId, now)
-        .catch((err: unknown) => deps.log.warn({ err }, 'activity not recorded'));
-    },
+    onInput: activity.used,
+    onOutput: activity.used,
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),
     onInternalError: (err) => deps.log.error({ err, session: sessionId }, 'terminal failed'),
   });
-  ws.on('close', () => void detached(sessionId, attaching, attached, deps));
+  ws.on('close', () => {
+    activity.stop();
+    unsubscribe();
+    void detached(sessionId, attaching, attached, deps);
+  });
 }
 
 async function authorize(req: IncomingMessage, identity: Identity, deps: TerminalSocketDeps) {

@@ -17,6 +17,8 @@ export interface BridgeOptions {
   lowWaterBytes?: number;
   /** Called for each input frame: the caller throttles activity updates. */
   onInput?: () => void;
+  /** Called for each chunk of output sent to the client, likewise. */
+  onOutput?: () => void;
   /** Socket errors (an oversized frame, a broken connection); the socket closes after. */
   onError?: (error: Error) => void;
   /** Failures that are bugs (not application errors); the socket closes, the process goes on. */
@@ -120,6 +122,7 @@ function pipeOutput(
   let paused = false;
   terminal.onData((chunk) => {
     if (socket.readyState !== socket.OPEN) return;
+    options.onOutput?.();
     flow.queued += chunk.length;
     socket.send(chunk, { binary: true }, () => {
       flow.queued -= chunk.length;

@@ -10,6 +10,7 @@
  *   binary frame   terminal output, as bytes
  *   text frame     {"type":"pong","id":N} | {"type":"status","state":S,"detail":D}
  *                  | {"type":"error","code":C,"message":M}
+ *                  | {"type":"notice","notice":N|null}   the workspace's removal notice, or none
  * A bad message gets an error message and is ignored; the connection stays. Close codes
  * are in CLOSE.
  */
@@ -54,10 +55,21 @@ export interface StatusMessage {
   scrollbackLines?: number;
 }
 
+/**
+ * Cleanup will remove this workspace at the first sweep after `at` (ISO 8601): for
+ * idleness (`idle`, which any use cancels) or for its age (`too_old`, which nothing does).
+ */
+export interface RemovalNotice {
+  at: string;
+  rule: 'idle' | 'too_old';
+  message: string;
+}
+
 export type ServerControl =
   | { type: 'pong'; id: number }
   | StatusMessage
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | { type: 'notice'; notice: RemovalNotice | null };
 
 /**
  * The codes of the `error` messages a bad message gets (it is then ignored). Attaching can

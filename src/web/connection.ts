@@ -1,6 +1,7 @@
 import {
   CLOSE,
   type ClientControl,
+  type RemovalNotice,
   type ServerControl,
   type StatusMessage,
 } from '../terminals/wire.js';
@@ -20,6 +21,8 @@ export interface ConnectionEvents {
   output(bytes: Uint8Array): void;
   status(message: StatusMessage): void;
   error(message: { code: string; message: string }): void;
+  /** Cleanup's removal notice for the workspace, or null when it was withdrawn. */
+  notice(notice: RemovalNotice | null): void;
   lost(lost: Lost): void;
 }
 
@@ -59,6 +62,7 @@ export function openConnection(
       }
       events.status(message);
     } else if (message.type === 'error') events.error(message);
+    else if (message.type === 'notice') events.notice(message.notice);
   };
 
   const onClose = async (event: CloseEvent) => {

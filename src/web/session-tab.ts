@@ -1,4 +1,4 @@
-import type { StatusMessage } from '../terminals/wire.js';
+import type { RemovalNotice, StatusMessage } from '../terminals/wire.js';
 import { type Lost, openConnection } from './connection.js';
 import type { Action } from './keys.js';
 import { createTerminalView } from './terminal-view.js';
@@ -18,6 +18,8 @@ export interface TabHost {
   changed(tab: SessionTab): void;
   /** A program in a tab that is not in view rang the bell. */
   bell(tab: SessionTab): void;
+  /** Cleanup's notice for the workspace all tabs share (null: withdrawn). */
+  notice(notice: RemovalNotice | null): void;
   action(action: Action): void;
   /** Input on its way to the terminal (the key bar's Ctrl and Alt apply here). */
   input(data: string): string;
@@ -136,6 +138,7 @@ export function createSessionTab(session: Session, host: TabHost, before: Elemen
         setStatus(undefined);
       },
       error: (message) => setStatus(message.message),
+      notice: (notice) => host.notice(notice),
       lost: (lost) => setStatus(lostText(state.name, lost)),
     },
     () => host.stillExists(session.id),

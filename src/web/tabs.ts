@@ -1,9 +1,27 @@
+import type { RemovalNotice } from '../terminals/wire.js';
 import type { Action } from './keys.js';
 import { $, api } from './page.js';
 import { createSearchBar } from './search-bar.js';
 import { createSessionTab, type Session, type SessionTab } from './session-tab.js';
 
 const overlay = () => $<HTMLDivElement>('overlay');
+
+/**
+ * The workspace's removal notice, above the terminals: every tab is in the same workspace,
+ * so the latest word from any of them holds. The terminals refit to the space left.
+ */
+function noticeBanner(refit: () => void) {
+  const banner = $<HTMLDivElement>('notice');
+  return (notice: RemovalNotice | null) => {
+    const at = notice && new Date(notice.at).toLocaleTimeString([], { timeStyle: 'short' });
+    const text = notice ? `${notice.message} Due at ${at}.` : '';
+    if (banner.textContent === text && banner.hidden === !notice) return;
+    banner.textContent = text;
+    banner.dataset.rule = notice?.rule ?? '';
+    banner.hidden = !notice;
+    refit();
+  };
+}
 
 /** Desktop notifications, once the user allowed them (the 🔔 button asks). */
 function notifications() {
@@ -45,6 +63,7 @@ export function createTabs(input: (data: string) => string) {
   let active: SessionTab | undefined;
   const notify = notifications();
   const search = createSearchBar(() => active?.view);
+  const notice = noticeBanner(() => active?.view.fit());
 
   const show = () => {
     const state = active?.state;
@@ -92,6 +111,7 @@ export function createTabs(input: (data: string) => string) {
         failed,
       );
     },
+    notice,
     bell(tab: SessionTab) {
       notify.show(`claude-web: ${tab.state.name}`, 'A program rang the bell.', () => select(tab));
     },

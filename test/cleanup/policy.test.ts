@@ -27,9 +27,14 @@ function workspace(facts: Partial<WorkspaceStatus>): WorkspaceStatus {
 type Case = {
   name: string;
   facts: Partial<WorkspaceStatus>;
-  /** User 1's latest session activity, this long ago; absent: no sessions at all. */
+  /** User 1's latest live session activity, this long ago; absent: no live session. */
   activityAgo?: number;
+  /** The latest activity of a dead session of user 1, this long ago. */
+  deadActivityAgo?: number;
   idleHours?: number;
+  maxAgeHours?: number;
+  /** User 1's workspace is being started or attached to right now. */
+  busy?: boolean;
   expected: Pick<Decision, 'action' | 'rule'>;
   reason?: RegExp;
 };
@@ -83,12 +88,83 @@ const cases: Case[] = [
     name: 'no sessions, up 24 h and 1 ms',
     facts: { startedAt: earlier(24 * H + 1) },
     expected: remove('idle_without_sessions'),
-    reason: /no sessions, up 24\.0 h/,
+    reason: /no live sessions, idle 24\.0 h, more than 24\.0 h/,
   },
   {
     name: 'no sessions, up 5 min, created long ago',
     facts: { startedAt: earlier(5 * 60_000) },
     expected: keep('young_without_sessions'),
+  },
+  // Dead sessions are not sessions: without a live one, idle since the later of the
+  // start and the latest activity of any session.
+  {
+    name: 'only dead sessions used 100 h ago, started by hand 5 min ago',
+    facts: { startedAt: earlier(5 * 60_000) },
+    deadActivityAgo: 100 * H,
+    expected: keep('young_without_sessions'),
+  },
+  {
+    name: 'only dead sessions, the last used 1 h ago, up 100 h',
+    facts: { startedAt: earlier(100 * H) },
+    deadActivityAgo: H,
+    expected: keep('young_without_sessions'),
+  },
+  {
+    name: 'only dead sessions, the last used 30 h ago, up 30 h',
+    facts: { startedAt: earlier(30 * H) },
+    deadActivityAgo: 30 * H,
+    expected: remove('idle_without_sessions'),
+  },
+  {
+    name: 'a live session idle 30 h, a dead one used 1 h ago',
+    facts: {},
+    activityAgo: 30 * H,
+    deadActivityAgo: H,
+    expected: keep('active'),
+  },
+  // In flight: an ensure or attach is under way.
+  {
+    name: 'idle 100 h, being attached to right now',
+    facts: {},
+    activityAgo: 100 * H,
+    busy: true,
+    expected: keep('in_use'),
+  },
+  {
+    name: 'crashed, being started again right now',
+    facts: { state: 'stopped', exitCode: 1, crashed: true, finishedAt: earlier(60_000) },
+    busy: true,
+    expected: keep('in_use'),
+  },
+  // CONTAINER_MAX_AGE_HOURS: a hard bound on uptime, whatever the activity.
+  {
+    name: 'max age 168 h, up 168 h and 1 ms, used just now',
+    facts: { startedAt: earlier(168 * H + 1) },
+    activityAgo: 0,
+    maxAgeHours: 168,
+    expected: remove('too_old'),
+    reason: /up 168\.0 h, more than the maximum age of 168\.0 h/,
+  },
+  {
+    name: 'max age 168 h, up exactly 168 h, used just now',
+    facts: { startedAt: earlier(168 * H) },
+    activityAgo: 0,
+    maxAgeHours: 168,
+    expected: keep('active'),
+  },
+  {
+    name: 'max age 168 h, up 200 h, being attached to right now',
+    facts: { startedAt: earlier(200 * H) },
+    activityAgo: 0,
+    maxAgeHours: 168,
+    busy: true,
+    expected: keep('in_use'),
+  },
+  {
+    name: 'max age 168 h, stopped 30 min ago after 500 h up',
+    facts: { state: 'stopped', exitCode: 143, finishedAt: earlier(H / 2) },
+    maxAgeHours: 168,
+    expected: keep('exited_recently'),
   },
   // Stopped: judged by the exit time, never by the creation time.
   {
@@ -162,19 +238,28 @@ const cases: Case[] = [
 
 describe('the cleanup policy', () => {
   it.each(cases)('$name → $expected.action ($expected.rule)', (c) => {
-    // A dead session used long ago counts too, but only the latest one decides.
-    const sessions =
-      c.activityAgo === undefined
+    const sessions = [
+      // A dead session used long ago counts too, but only the latest one decides.
+      ...(c.activityAgo === undefined && c.deadActivityAgo === undefined
         ? []
-        : [
-            { userId: '1', lastActivityAt: earlier(1000 * H) },
-            { userId: '1', lastActivityAt: earlier(c.activityAgo) },
-          ];
+        : [{ userId: '1', lastActivityAt: earlier(1000 * H), live: false }]),
+      ...(c.activityAgo === undefined
+        ? []
+        : [{ userId: '1', lastActivityAt: earlier(c.activityAgo), live: true }]),
+      ...(c.deadActivityAgo === undefined
+        ? []
+        : [{ userId: '1', lastActivityAt: earlier(c.deadActivityAgo), live: false }]),
+    ];
     const [decision] = decide({
       workspaces: [workspace(c.facts)],
       sessions,
       now,
-      config: { idleHours: c.idleHours ?? 24, exitedHours: EXITED_HOURS },
+      config: {
+        idleHours: c.idleHours ?? 24,
+        exitedHours: EXITED_HOURS,
+        maxAgeHours: c.maxAgeHours,
+      },
+      busy: new Set(c.busy ? ['1'] : []),
     });
     expect(decision).toMatchObject({ userId: '1', container: 'claude-web-user-1', ...c.expected });
     expect(decision?.reason).toMatch(c.reason ?? /\S/);
@@ -184,7 +269,7 @@ describe('the cleanup policy', () => {
     const other = { ...workspace({}), userId: '2', container: 'claude-web-user-2' };
     const decisions = decide({
       workspaces: [workspace({}), other],
-      sessions: [{ userId: '2', lastActivityAt: now }],
+      sessions: [{ userId: '2', lastActivityAt: now, live: true }],
       now,
       config: { idleHours: 24, exitedHours: EXITED_HOURS },
     });

@@ -60,6 +60,9 @@ const accepted: Case[] = [
   ['CONTAINER_CLEANUP_HOURS', '0.5', (c) => c.cleanup.idleHours, 0.5],
   ['CONTAINER_CLEANUP_INTERVAL_HOURS', '0.25', (c) => c.cleanup.intervalHours, 0.25],
   ['CONTAINER_CLEANUP_INTERVAL_HOURS', ' 6 ', (c) => c.cleanup.intervalHours, 6],
+  ['CONTAINER_MAX_AGE_HOURS', 'off', (c) => c.cleanup.maxAgeHours, undefined],
+  ['CONTAINER_MAX_AGE_HOURS', '168', (c) => c.cleanup.maxAgeHours, 168],
+  ['CONTAINER_MAX_AGE_HOURS', '0.5', (c) => c.cleanup.maxAgeHours, 0.5],
   [
     'DATABASE_URL',
     'postgres://u:p@db:5432/cw',
@@ -154,6 +157,8 @@ const refused: [variable: string, value: string][] = [
   ['CONTAINER_CLEANUP_INTERVAL_HOURS', '0'],
   ['CONTAINER_CLEANUP_INTERVAL_HOURS', '-0.5'],
   ['CONTAINER_CLEANUP_INTERVAL_HOURS', 'hourly'],
+  ['CONTAINER_MAX_AGE_HOURS', '0'],
+  ['CONTAINER_MAX_AGE_HOURS', 'none'],
   ['DATABASE_URL', 'mysql://db/cw'],
   ['DATABASE_URL', 'not a url'],
   ['PODMAN_SOCKET', 'podman.sock'],

@@ -130,14 +130,33 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
     await sessions.touch(a1.id, later(30));
     const b1 = await sessions.create({ userId: b.id, name: 'one', now: later(2) });
     await sessions.end(b1.id, 'closed', later(4));
-    const latest = await sessions.latestActivityByUser();
-    expect(latest).toEqual(
-      new Map([
-        [a.id, later(30)],
-        [b.id, later(2)],
-      ]),
+    const byUser = (rows: { userId: number; lastActivityAt: Date; live: boolean }[]) =>
+      [...rows].sort((x, y) => x.userId - y.userId || Number(y.live) - Number(x.live));
+    expect(byUser(await sessions.activityByUser())).toEqual([
+      { userId: a.id, lastActivityAt: later(30), live: true },
+      { userId: b.id, lastActivityAt: later(2), live: false },
+    ]);
+    await sessions.create({ userId: b.id, name: 'two', now: later(1) });
+    expect(byUser(await sessions.activityByUser([b.id]))).toEqual([
+      { userId: b.id, lastActivityAt: later(1), live: true },
+      { userId: b.id, lastActivityAt: later(2), live: false },
+    ]);
+  });
+
+  it('gives the sessions it ends its reason, also those another ended since a given time', async () => {
+    const { users, sessions } = repos();
+    const a = await users.create({ username: 'a', now: t0 });
+    const early = await sessions.create({ userId: a.id, name: 'early', now: t0 });
+    const seen = await sessions.create({ userId: a.id, name: 'seen', now: t0 });
+    const live = await sessions.create({ userId: a.id, name: 'live', now: t0 });
+    await sessions.end(early.id, 'closed by its user', later(1));
+    await sessions.end(seen.id, 'workspace stopped (exit code 143)', later(5));
+    expect(await sessions.endAllForUser(a.id, 'removed: idle', later(6), { since: later(4) })).toBe(
+      2,
     );
-    expect(await sessions.latestActivityByUser([b.id])).toEqual(new Map([[b.id, later(2)]]));
+    expect((await sessions.get(early.id)).endReason).toBe('closed by its user');
+    expect((await sessions.get(seen.id)).endReason).toBe('removed: idle');
+    expect((await sessions.get(live.id)).endReason).toBe('removed: idle');
   });
 
   it('remembers workspaces and their state times', async () => {

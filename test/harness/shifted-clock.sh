@@ -9,6 +9,7 @@ files=(
   test/auth
   test/cleanup/policy.test.ts
   test/cleanup/schedule.test.ts
+  test/cleanup/warnings.test.ts
   test/config
   test/db/create-db.test.ts
   test/http/admin-routes.test.ts
@@ -20,6 +21,8 @@ files=(
   test/podman/filters.test.ts
   test/quadlet/render.test.ts
   test/terminals/protocol.test.ts
+  test/terminals/activity.test.ts
+  test/workspaces/usage.test.ts
   test/readme.test.ts
 )
 

@@ -29,6 +29,8 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
       auth: t.auth,
       sessions: t.sessions,
       sessionsRepo: t.sessionsRepo,
+      usage: t.usage,
+      notices: t.notices,
       workspaces,
       attach: testAttachDriver(podman),
       clock: systemClock,
