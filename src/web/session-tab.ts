@@ -143,7 +143,7 @@ export function createSessionTab(session: Session, host: TabHost, before: Elemen
     },
     () => host.stillExists(session.id),
   );
-  view.term.onData((data) => connection.send(host.input(data)));
+  view.onInput((data) => connection.send(host.input(data)));
   view.term.onResize(({ cols, rows }) => connection.resize(cols, rows));
   view.term.onTitleChange((title) => {
     state.title = title;

@@ -72,6 +72,7 @@ export interface TerminalView {
   term: Terminal;
   search: SearchAddon;
   fit(): void;
+  onInput(listener: (data: string) => void): void;
   focus(): void;
   dispose(): void;
 }
@@ -102,11 +103,8 @@ export function createTerminalView(
   fastRenderer(term);
   leaveQueriesToTmux(term);
 
-  const paste = () =>
-    navigator.clipboard.readText().then(
-      (text) => term.paste(text),
-      () => {},
-    );
+  const input = orderedInput(term);
+  const paste = () => input.paste(navigator.clipboard.readText().catch(() => ''));
   const act = (action: Action) => {
     if (action.type === 'copy') {
       if (term.hasSelection()) void navigator.clipboard.writeText(term.getSelection());
@@ -135,9 +133,49 @@ export function createTerminalView(
 
   return {
     term,
+    /** What the user types and pastes, in the order they did it. */
+    onInput: input.onInput,
     search,
     fit: () => fit.fit(),
     focus: () => term.focus(),
     dispose: () => term.dispose(),
+  };
+}
+
+/**
+ * The terminal's input in the order the user gave it: reading the clipboard takes a
+ * moment, and what is typed meanwhile waits for the paste instead of overtaking it.
+ */
+function orderedInput(term: Terminal) {
+  const listeners: ((data: string) => void)[] = [];
+  const send = (data: string) => {
+    for (const listener of listeners) listener(data);
+  };
+  let chain: Promise<void> | undefined;
+  let pasting = false;
+  const enqueue = (step: () => void | Promise<void>) => {
+    const next = (chain ?? Promise.resolve()).then(step);
+    chain = next;
+    void next.then(() => {
+      if (chain === next) chain = undefined;
+    });
+  };
+  term.onData((data) => {
+    if (pasting || !chain) send(data);
+    else enqueue(() => send(data));
+  });
+  return {
+    onInput: (listener: (data: string) => void) => void listeners.push(listener),
+    paste(text: Promise<string>) {
+      enqueue(async () => {
+        const pasted = await text;
+        pasting = true;
+        try {
+          if (pasted) term.paste(pasted);
+        } finally {
+          pasting = false;
+        }
+      });
+    },
   };
 }
