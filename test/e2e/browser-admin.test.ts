@@ -53,7 +53,7 @@ describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)',
     await page.click('#dry-run');
     await expect
       .poll(() => row('decisions', `claude-web-user-${devId}`).textContent())
-      .toMatch(/keep.*kept.*no sessions, up 0\.0 h/);
+      .toMatch(/keep.*kept.*no live sessions, idle 0\.0 h/);
     expect(await page.locator('#message').textContent()).toBe('Dry run: nothing was changed.');
   });
 
