@@ -31,6 +31,7 @@ const workspaces = createLibpodDriver({
   settings: {
     image: 'localhost/claude-web-workspace:latest',
     stopTimeoutSeconds: 1,
+    sudo: true,
     home: '/home/developer',
     uid: 1000,
     gid: 1000,

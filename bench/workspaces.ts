@@ -35,7 +35,13 @@ const driver = await createWorkspaceDriver({
   systemctl,
   settings: workspaceSettings(config.workspace),
   quadletDir: config.workspace.quadletDir,
-  images: createImageBuilder({ podman, log, containerfile, buildArgs: {} }),
+  images: createImageBuilder({
+    podman,
+    log,
+    containerfile,
+    contextDir: join(config.dataDir, 'image-context'),
+    buildArgs: {},
+  }),
 });
 const run = `bench${randomBytes(2).toString('hex')}`;
 

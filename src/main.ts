@@ -32,6 +32,7 @@ import { CLOSE } from './terminals/protocol.js';
 import { createSessionsService } from './terminals/sessions-service.js';
 import { watchWorkspaces } from './terminals/workspace-watcher.js';
 import { openWorkspaces } from './workspaces/create-driver.js';
+import { stageImageContext } from './workspaces/image-context.js';
 import { createWorkspaceManagement } from './workspaces/management.js';
 import { reportWorkspaces } from './workspaces/report.js';
 import { createWorkspaceUsage } from './workspaces/usage.js';
@@ -138,6 +139,16 @@ function openParts(config: Config, clock: Clock, log: Logger) {
     /** The parts as commands ask for them. */
     forCommands: {
       workspaces: async () => (await workspaces.get()).driver,
+      images: async () => ({
+        builder: (await workspaces.get()).images,
+        image: config.workspace.image,
+      }),
+      stageImageContext: (dir: string) =>
+        stageImageContext({
+          containerfile,
+          dir,
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        }),
       management,
       sweep,
       users: repo('users'),
@@ -161,6 +172,7 @@ async function runCommand(
     clock: systemClock,
     flags,
     confirm: (question) => confirm(question, process.stdin, process.stderr),
+    progress: (line) => process.stderr.write(`${line}\n`),
   };
   try {
     return (await handlers[name](ctx, args)) ?? 0;

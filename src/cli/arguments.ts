@@ -35,6 +35,14 @@ const commands = {
   'users ls': { args: [], help: 'Every user' },
   'users disable': { args: ['username'], help: 'Stop a user from logging in; ends their logins' },
   logs: { args: ['user'], help: 'The workspace container’s recent output (--tail N)' },
+  'image build': {
+    args: [],
+    help: 'Build the workspace image afresh, fetching its npm parts first',
+  },
+  'image context': {
+    args: ['dir'],
+    help: 'Write the image’s build context (Containerfile, npm parts) to <dir>',
+  },
 } as const satisfies Record<string, { args: readonly string[]; help: string }>;
 
 export type CommandName = keyof typeof commands;

@@ -2,6 +2,7 @@ import type { CommandName } from './arguments.js';
 import { cleanupCommands } from './cleanup.js';
 import { containerCommands } from './containers.js';
 import type { Handler } from './context.js';
+import { imageCommands } from './image.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
 import { volumeCommands } from './volumes.js';
@@ -13,6 +14,7 @@ export const handlers = {
   ...volumeCommands,
   ...sessionCommands,
   ...userCommands,
+  ...imageCommands,
 } satisfies Record<Exclude<CommandName, 'serve'>, Handler>;
 
 /** Exit statuses: what kind of thing went wrong, for scripts. */

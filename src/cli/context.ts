@@ -4,6 +4,7 @@ import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { UsersRepository } from '../db/users-repository.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
+import type { ImageBuilder } from '../workspaces/image-builder.js';
 import type { WorkspaceManagement } from '../workspaces/management.js';
 import type { CommandFlags } from './arguments.js';
 import type { Output } from './output.js';
@@ -24,6 +25,12 @@ export interface CliContext {
   users(): Promise<UsersRepository>;
   authSessions(): Promise<AuthSessionsRepository>;
   sessions(): Promise<SessionsRepository>;
+  /** Lines of progress of a long task, for the person waiting (stderr). */
+  progress(line: string): void;
+  /** The workspace image's builder, and the image (WORKSPACE_IMAGE). */
+  images(): Promise<{ builder: ImageBuilder; image: string }>;
+  /** Writes the image's build context into `dir`; resolves the npm tarballs' names. */
+  stageImageContext(dir: string): Promise<string[]>;
 }
 
 /** A command; resolves its exit status when that is not plain success. */

@@ -24,6 +24,8 @@ export interface Config {
     stopTimeoutSeconds: number;
     image: string;
     baseImage?: string;
+    /** WORKSPACE_SUDO: passwordless sudo for `developer`, and the capabilities it needs. */
+    sudo: boolean;
     /** Absent where the operator chose `none`. */
     limits: { memoryBytes?: number; cpus?: number; pidsLimit?: number };
   };
@@ -86,6 +88,7 @@ function toConfig(v: Values): Config {
       driver: v.WORKSPACE_DRIVER,
       quadletDir: v.QUADLET_DIR,
       stopTimeoutSeconds: v.CONTAINER_STOP_TIMEOUT,
+      sudo: v.WORKSPACE_SUDO,
       image: v.WORKSPACE_IMAGE,
       baseImage: v.WORKSPACE_BASE_IMAGE,
       limits: {

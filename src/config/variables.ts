@@ -202,6 +202,14 @@ export const variables = {
     allowed: 'one of auto, quadlet, libpod',
     schema: z.enum(['auto', 'quadlet', 'libpod']),
   }),
+  WORKSPACE_SUDO: variable({
+    description:
+      "Whether `developer` may use `sudo` (and so `apt`) in a workspace: `on` gives workspaces the capabilities of Podman's default set and allows setuid; `off` drops every capability and sets NoNewPrivileges. Under rootless Podman the workspace's root is the account's own subordinate ids on the host, never host root.",
+    defaultText: 'on',
+    default: () => 'on',
+    allowed: 'on or off',
+    schema: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  }),
   QUADLET_DIR: variable({
     description: 'Where the quadlet driver writes workspace units.',
     defaultText: '`$XDG_CONFIG_HOME/containers/systemd` (`~/.config/containers/systemd`)',

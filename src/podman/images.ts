@@ -1,15 +1,18 @@
+import type { Readable } from 'node:stream';
 import { AppError } from '../errors/app-error.js';
 import { jsonLines } from './json-lines.js';
 import type { Transport } from './transport.js';
 import type { ImageInspect } from './types.js';
 
 export interface BuildOptions {
-  /** A tar archive of the build context. */
-  context: Buffer;
+  /** A tar archive of the build context, whole or streamed. */
+  context: Buffer | Readable;
   /** The Containerfile's path inside the context. */
   containerfile: string;
   tag: string;
   buildArgs?: Record<string, string>;
+  /** The build containers' network: `none` proves a build needs none. Default: Podman's. */
+  network?: string;
   signal?: AbortSignal;
 }
 
@@ -48,6 +51,7 @@ export function createImagesApi(transport: Transport): ImagesApi {
           dockerfile: o.containerfile,
           t: o.tag,
           buildargs: o.buildArgs && JSON.stringify(o.buildArgs),
+          networkmode: o.network,
           rm: true,
         },
         raw: { contentType: 'application/x-tar', data: o.context },

@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 import { podmanErrorFromBody, podmanUnreachable } from './errors.js';
 
@@ -9,8 +9,8 @@ export interface CallOptions {
   path: string;
   query?: Query;
   body?: unknown;
-  /** A body sent as it is (e.g. a tar archive), instead of `body` as JSON. */
-  raw?: { contentType: string; data: Buffer };
+  /** A body sent as it is (e.g. a tar archive, streamed), instead of `body` as JSON. */
+  raw?: { contentType: string; data: Buffer | Readable };
   signal?: AbortSignal;
   /** Statuses that are answers rather than errors (e.g. 304 "already started"). */
   accept?: number[];

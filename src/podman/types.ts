@@ -78,6 +78,7 @@ export interface SpecGenerator {
   userns?: { nsmode: string; value?: string };
   netns?: { nsmode: string; value?: string };
   cap_drop?: string[];
+  cap_add?: string[];
   no_new_privileges?: boolean;
 }
 

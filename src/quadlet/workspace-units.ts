@@ -15,7 +15,31 @@ export interface WorkspaceUnitSpec {
   /** The image user's uid and gid, which the rootless account's own ids map to. */
   uid: number;
   gid: number;
+  /**
+   * WORKSPACE_SUDO: the capabilities sudo and apt need (SUDO_CAPABILITIES) and setuid
+   * allowed; otherwise no capability at all and NoNewPrivileges.
+   */
+  sudo: boolean;
 }
+
+/**
+ * Podman's default capability set, what `sudo` and `apt` in a workspace need. Under
+ * rootless Podman they are capabilities in the workspace's own user namespace: its root
+ * is the account's own subordinate ids on the host, never host root.
+ */
+export const SUDO_CAPABILITIES = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+] as const;
 
 export interface RenderedUnit {
   fileName: string;
@@ -53,7 +77,8 @@ const containerKeys: Entry<Spec>[] = [
   ['Container', 'StopTimeout', (s) => String(s.stopTimeoutSeconds)],
   ['Container', 'PidsLimit', (s) => s.pidsLimit?.toString()],
   ['Container', 'DropCapability', () => 'all'],
-  ['Container', 'NoNewPrivileges', () => 'true'],
+  ['Container', 'AddCapability', (s) => (s.sudo ? SUDO_CAPABILITIES.join(' ') : undefined)],
+  ['Container', 'NoNewPrivileges', (s) => (s.sudo ? undefined : 'true')],
   // Memory= and a CPU key are missing from the Podman 5.4 that current distributions ship.
   ['Container', 'PodmanArgs', podmanArgs],
   ['Service', 'Restart', () => 'on-failure'],

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../log/logger.js';
@@ -17,6 +18,7 @@ export function workspaceSettings(workspace: Config['workspace']): WorkspaceSett
   return {
     image: workspace.image,
     stopTimeoutSeconds: workspace.stopTimeoutSeconds,
+    sudo: workspace.sudo,
     ...workspace.limits,
     ...IMAGE_USER,
   };
@@ -66,7 +68,7 @@ export async function openWorkspaces(deps: {
   clock: Clock;
   log: Logger;
   containerfile: string;
-}): Promise<{ podman: PodmanClient; driver: WorkspaceDriver }> {
+}): Promise<{ podman: PodmanClient; driver: WorkspaceDriver; images: ImageBuilder }> {
   const { config, clock, log, containerfile } = deps;
   const podman = createPodmanClient({ socketPath: config.podman.socketPath });
   const { baseImage } = config.workspace;
@@ -74,6 +76,7 @@ export async function openWorkspaces(deps: {
     podman,
     log,
     containerfile,
+    contextDir: join(config.dataDir, 'image-context'),
     buildArgs: baseImage ? { BASE_IMAGE: baseImage } : {},
   });
   const driver = await createWorkspaceDriver({
@@ -85,5 +88,5 @@ export async function openWorkspaces(deps: {
     settings: workspaceSettings(config.workspace),
     quadletDir: config.workspace.quadletDir,
   });
-  return { podman, driver };
+  return { podman, driver, images };
 }

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pack } from 'tar-stream';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { PodmanClient } from '../podman/client.js';
+import { type RunNpm, stageImageContext, tarDirectory } from './image-context.js';
 
 /** Receives each line of build output, for logs and for the person waiting. */
 export type Progress = (line: string) => void;
@@ -11,9 +10,13 @@ export type Progress = (line: string) => void;
 export interface ImageBuilderDeps {
   podman: PodmanClient;
   log: Logger;
-  /** The project's Containerfile; it is the whole build context. */
+  /** The project's Containerfile. */
   containerfile: string;
+  /** Where the build context is written (see image-context.ts); rewritten by every build. */
+  contextDir: string;
   buildArgs: Record<string, string>;
+  /** Fetches from npm; default: the host's npm. */
+  npm?: RunNpm;
 }
 
 export interface ImageBuilder {
@@ -22,6 +25,8 @@ export interface ImageBuilder {
    * Concurrent callers share one build; each sees its output from the start.
    */
   ensure(image: string, onProgress?: Progress): Promise<void>;
+  /** Builds `image` afresh (a new Containerfile, newer tools), joining a build under way. */
+  rebuild(image: string, onProgress?: Progress): Promise<void>;
 }
 
 interface Build {
@@ -33,41 +38,53 @@ interface Build {
 export function createImageBuilder(deps: ImageBuilderDeps): ImageBuilder {
   const builds = new Map<string, Build>();
 
-  function start(image: string): Build {
+  function start(image: string, why: string): Build {
     const build: Build = { lines: [], listeners: new Set(), done: Promise.resolve() };
     const emit = (line: string) => {
       build.lines.push(line);
       deps.log.info({ image, line }, 'building the workspace image');
       for (const listener of build.listeners) listener(line);
     };
-    build.done = runBuild(deps, image, emit).finally(() => builds.delete(image));
+    build.done = runBuild(deps, image, why, emit).finally(() => builds.delete(image));
     builds.set(image, build);
     return build;
+  }
+
+  async function follow(build: Build, onProgress?: Progress) {
+    if (onProgress) {
+      for (const line of build.lines) onProgress(line);
+      build.listeners.add(onProgress);
+    }
+    try {
+      await build.done;
+    } finally {
+      if (onProgress) build.listeners.delete(onProgress);
+    }
   }
 
   return {
     async ensure(image, onProgress) {
       if (!builds.has(image) && (await deps.podman.images.exists(image))) return;
-      const build = builds.get(image) ?? start(image);
-      if (onProgress) {
-        for (const line of build.lines) onProgress(line);
-        build.listeners.add(onProgress);
-      }
-      try {
-        await build.done;
-      } finally {
-        if (onProgress) build.listeners.delete(onProgress);
-      }
+      await follow(builds.get(image) ?? start(image, 'is missing'), onProgress);
+    },
+    async rebuild(image, onProgress) {
+      await follow(builds.get(image) ?? start(image, 'is being rebuilt'), onProgress);
     },
   };
 }
 
-async function runBuild(deps: ImageBuilderDeps, image: string, emit: Progress): Promise<void> {
+async function runBuild(
+  deps: ImageBuilderDeps,
+  image: string,
+  why: string,
+  emit: Progress,
+): Promise<void> {
   const name = basename(deps.containerfile);
-  emit(`${image} is missing; building it from ${name}`);
-  const context = await tarOf(name, await readFile(deps.containerfile));
+  emit(`${image} ${why}; building it from ${name}`);
+  const { containerfile, contextDir: dir, npm } = deps;
+  await stageImageContext({ containerfile, dir, npm, onProgress: emit });
   const output = await deps.podman.images.build({
-    context,
+    context: tarDirectory(dir),
     containerfile: name,
     tag: image,
     buildArgs: deps.buildArgs,
@@ -81,13 +98,4 @@ async function runBuild(deps: ImageBuilderDeps, image: string, emit: Progress): 
     });
   }
   emit(`${image} is ready`);
-}
-
-async function tarOf(name: string, content: Buffer): Promise<Buffer> {
-  const archive = pack();
-  archive.entry({ name, mode: 0o644 }, content);
-  archive.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of archive) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

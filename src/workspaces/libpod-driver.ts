@@ -8,6 +8,7 @@ import {
   workspaceLabels,
   workspaceNames,
 } from '../quadlet/names.js';
+import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
@@ -81,7 +82,8 @@ function containerSpec(names: WorkspaceNames, s: WorkspaceSettings): SpecGenerat
     volumes: [{ Name: names.volume, Dest: s.home }],
     userns: { nsmode: 'keep-id', value: `uid=${s.uid},gid=${s.gid}` },
     cap_drop: ['all'],
-    no_new_privileges: true,
+    cap_add: s.sudo ? [...SUDO_CAPABILITIES] : undefined,
+    no_new_privileges: !s.sudo,
     stop_timeout: s.stopTimeoutSeconds,
     restart_policy: 'on-failure',
     restart_tries: 5,

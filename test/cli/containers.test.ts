@@ -80,6 +80,7 @@ describe.skipIf(!podman)('claude-web containers (libpod driver, real Podman)', (
         .filter((l) => l.msg === 'building the workspace image')
         .map((l) => l.line);
       expect(progress[0]).toBe(`${image} is missing; building it from Containerfile`);
+      expect(progress).toContain('fetching @anthropic-ai/claude-code-linux-x64@latest from npm');
       expect(progress.at(-1)).toBe(`${image} is ready`);
       expect((await podman.containers.inspect(workspaceNames(other).container)).ImageName).toBe(
         image,
@@ -91,7 +92,7 @@ describe.skipIf(!podman)('claude-web containers (libpod driver, real Podman)', (
       await podman.volumes.remove(workspaceNames(other).volume, { force: true }).catch(() => {});
       await podman.images.remove(image).catch(() => {});
     }
-  });
+  }, 300_000);
 
   it('refuses an unknown or unsafe user with a clear message and exit status 4', async () => {
     const error = await cli('containers', 'start', '../etc').catch((e) => e);

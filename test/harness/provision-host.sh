@@ -17,7 +17,10 @@ cache_dir=${CLAUDE_WEB_TEST_CACHE:-/var/cache/claude-web-test}
 suite=bookworm
 base_image=localhost/claude-web-base:$suite
 workspace_image=${CLAUDE_WEB_TEST_IMAGE:-localhost/claude-web-workspace:latest}
-base_packages=bash,tmux,git,curl,ca-certificates,tini,procps,less
+# Every package the Containerfile wants, so that the image builds with no network.
+base_packages=bash,tmux,git,curl,ca-certificates,tini,procps,less,python3,vim,nano,openssh-client,ripgrep,jq,build-essential,sudo
+base_key=$(printf '%s' "$suite:$base_packages" | sha256sum | cut -c1-12)
+rootfs=$cache_dir/rootfs-$suite-$base_key.tar
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 
@@ -111,8 +114,9 @@ start_api() {
 }
 
 build_base_image() {
-  as_user podman image exists "$base_image" && return
-  local tarball=$cache_dir/rootfs-$suite.tar
+  local tarball=$rootfs have
+  have=$(as_user podman image inspect --format '{{index .Labels "claude-web.base"}}' "$base_image" 2>/dev/null || true)
+  [ "$have" = "$base_key" ] && return
   if [ ! -s "$tarball" ]; then
     log "debootstrap $suite (cached afterwards in $tarball)"
     local root
@@ -125,18 +129,26 @@ build_base_image() {
   fi
   log "importing $base_image"
   chmod 644 "$tarball"
-  as_user podman import --quiet "$tarball" "$base_image" >/dev/null
+  as_user podman import --quiet --change "LABEL claude-web.base=$base_key" "$tarball" "$base_image" >/dev/null
+}
+
+# The project's own step fetches what the image needs from npm into a build context; the
+# build itself gets no network.
+stage_image_context() {
+  context=$cache_dir/image-context
+  log "fetching the workspace image's npm parts into $context"
+  node "$repo/bin/claude-web.js" image context "$context" >&2
 }
 
 # The build context is copied where the unprivileged user can read it.
 build_workspace_image() {
   local ctx
   ctx=$(as_user mktemp -d)
-  cp "$repo/Containerfile" "$ctx/"
+  cp -r "$context/." "$ctx/"
   chown -R "$test_user:" "$ctx"
-  log "building $workspace_image from the Containerfile"
-  as_user podman build --quiet --build-arg BASE_IMAGE="$base_image" -t "$workspace_image" \
-    -f "$ctx/Containerfile" "$ctx" >/dev/null
+  log "building $workspace_image from the Containerfile, with no network"
+  as_user podman build --quiet --network=none --build-arg BASE_IMAGE="$base_image" \
+    -t "$workspace_image" -f "$ctx/Containerfile" "$ctx" >/dev/null
   rm -rf "$ctx"
 }
 
@@ -144,8 +156,9 @@ install_packages
 prepare_user
 start_api
 build_base_image
+stage_image_context
 build_workspace_image
 log "booting the systemd test host"
 "$here/systemd-host.sh" boot >/dev/null
-"$here/systemd-host.sh" image "$cache_dir/rootfs-$suite.tar" "$repo/Containerfile" "$workspace_image"
+"$here/systemd-host.sh" image "$rootfs" "$context" "$workspace_image"
 echo "PODMAN_SOCKET=$(socket_path)"

@@ -5,8 +5,9 @@
 #
 #   systemd-host.sh build     build the root file system (cached as a tarball)
 #   systemd-host.sh boot      boot it in the background; prints the leader PID
-#   systemd-host.sh image TAR CONTAINERFILE IMAGE
-#                             import TAR as the base image and build IMAGE from CONTAINERFILE
+#   systemd-host.sh image TAR CONTEXT IMAGE
+#                             import TAR as the base image and build IMAGE from the build
+#                             context CONTEXT (a Containerfile and vendor/), with no network
 #                             as the host's user, offline
 #   systemd-host.sh user CMD  run CMD as the lingering user inside its user manager
 #   systemd-host.sh poweroff  shut it down
@@ -95,16 +96,22 @@ start() {
 }
 
 image() {
-  local tar=$1 containerfile=$2 image=$3 base=localhost/claude-web-base:bookworm
-  local work=/home/$host_user/.cache/claude-web-image
+  local tar=$1 context=$2 image=$3 base=localhost/claude-web-base:bookworm
+  local work=/home/$host_user/.cache/claude-web-image key have
+  # The rootfs is named after its package list: rootfs-<suite>-<key>.tar.
+  key=$(basename "$tar" .tar | sed 's/.*-//')
   install -d -o 1000 -g 1000 "$root/home/$host_user/.cache" "$root$work"
-  if ! user podman image exists "$base"; then
+  have=$(user podman image inspect --format '{{index .Labels "claude-web.base"}}' "$base" 2>/dev/null || true)
+  if [ "$have" != "$key" ]; then
     cp "$tar" "$root$work/base.tar" && chown 1000:1000 "$root$work/base.tar"
-    user podman import --quiet "$work/base.tar" "$base" >/dev/null
+    user podman import --quiet --change "LABEL claude-web.base=$key" "$work/base.tar" "$base" >/dev/null
     rm -f "$root$work/base.tar"
   fi
-  cp "$containerfile" "$root$work/Containerfile" && chown 1000:1000 "$root$work/Containerfile"
-  user podman build --quiet --build-arg BASE_IMAGE="$base" -t "$image" -f "$work/Containerfile" "$work" >/dev/null
+  rm -rf "$root$work/context"
+  cp -r "$context" "$root$work/context" && chown -R 1000:1000 "$root$work/context"
+  user podman build --quiet --network=none --build-arg BASE_IMAGE="$base" -t "$image" \
+    -f "$work/context/Containerfile" "$work/context" >/dev/null
+  rm -rf "$root$work/context"
 }
 
 # Until the manager's bus exists, `is-system-running --wait` fails at once instead of waiting.
@@ -142,5 +149,5 @@ case "$command" in
   user) user "$@" ;;
   image) image "$@" ;;
   poweroff) poweroff ;;
-  *) echo "usage: $0 build|boot|image TAR CONTAINERFILE IMAGE|user CMD...|poweroff" >&2; exit 2 ;;
+  *) echo "usage: $0 build|boot|image TAR CONTEXT IMAGE|user CMD...|poweroff" >&2; exit 2 ;;
 esac

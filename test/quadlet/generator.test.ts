@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
+import { SUDO_CAPABILITIES, type WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
 import { HOST_USER, type SystemdHost, systemdHost } from '../support/systemd-host.js';
 
 const host = await systemdHost();
@@ -18,7 +18,9 @@ function expectedRunFlags(s: WorkspaceUnitSpec): string[] {
     '--label claude-web.managed=true',
     `--userns keep-id:uid=${s.uid},gid=${s.gid}`,
     '--cap-drop all',
-    '--security-opt=no-new-privileges',
+    ...(s.sudo
+      ? [SUDO_CAPABILITIES.map((c) => `--cap-add ${c.toLowerCase()}`).join(' ')]
+      : ['--security-opt=no-new-privileges']),
     `--stop-timeout ${s.stopTimeoutSeconds}`,
     ...(s.pidsLimit === undefined ? [] : [`--pids-limit ${s.pidsLimit}`]),
     ...(s.memoryBytes === undefined ? [] : [`--memory=${s.memoryBytes}`]),
@@ -80,6 +82,7 @@ describe.skipIf(!host)('golden quadlet cases through Podman’s own generator', 
     for (const flag of expectedRunFlags(spec)) expect(execStart).toContain(flag);
     if (spec.pidsLimit === undefined) expect(execStart).not.toContain('--pids-limit');
     if (spec.memoryBytes === undefined) expect(execStart).not.toContain('--memory');
+    if (spec.sudo) expect(execStart).not.toContain('no-new-privileges');
     expect(container).toMatch(/^Requires=.*claude-web-user-.*-data-volume\.service/m);
     expect(container).toMatch(/^Restart=on-failure$/m);
     expect(container).toMatch(/^SuccessExitStatus=143$/m);

@@ -79,6 +79,7 @@ export function testWorkspaces(podman: PodmanClient) {
     settings: {
       image: testImage,
       stopTimeoutSeconds: 2,
+      sudo: true,
       home: '/home/developer',
       uid: 1000,
       gid: 1000,

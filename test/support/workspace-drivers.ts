@@ -14,6 +14,7 @@ export const driverSettings: WorkspaceSettings = {
   cpus: 1,
   pidsLimit: 512,
   stopTimeoutSeconds: 5,
+  sudo: true,
   home: '/home/developer',
   uid: 1000,
   gid: 1000,

@@ -22,6 +22,7 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     settings: {
       image: testImage,
       stopTimeoutSeconds: 1,
+      sudo: false,
       home: '/home/developer',
       uid: 1000,
       gid: 1000,

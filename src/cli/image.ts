@@ -1,0 +1,18 @@
+import { resolve } from 'node:path';
+import type { CommandName } from './arguments.js';
+import type { Handler } from './context.js';
+
+export const imageCommands = {
+  async 'image build'(ctx) {
+    const { builder, image } = await ctx.images();
+    await builder.rebuild(image, ctx.progress);
+    if (ctx.flags.json) return ctx.out.json({ image, built: true });
+    ctx.out.line(`${image} built`);
+  },
+  async 'image context'(ctx, { dir = '.' }) {
+    const target = resolve(dir);
+    const files = await ctx.stageImageContext(target);
+    if (ctx.flags.json) return ctx.out.json({ dir: target, vendor: files });
+    ctx.out.line(`${target}: Containerfile, and in vendor/ ${files.join(', ')}`);
+  },
+} satisfies Partial<Record<CommandName, Handler>>;

