@@ -29,12 +29,14 @@ import { createLogger, type Logger } from './log/logger.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { createNoticeBoard } from './terminals/notices.js';
 import { CLOSE } from './terminals/protocol.js';
+import { runningPrograms } from './terminals/running-programs.js';
 import { createSessionsService } from './terminals/sessions-service.js';
 import { watchWorkspaces } from './terminals/workspace-watcher.js';
 import { openWorkspaces } from './workspaces/create-driver.js';
 import { stageImageContext } from './workspaces/image-context.js';
 import { createWorkspaceManagement } from './workspaces/management.js';
 import { reportWorkspaces } from './workspaces/report.js';
+import { createImageUpgrades } from './workspaces/upgrade.js';
 import { createWorkspaceUsage } from './workspaces/usage.js';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
@@ -118,6 +120,7 @@ function openParts(config: Config, clock: Clock, log: Logger) {
       sessions,
       clock,
       idleHours,
+      image: config.workspace.image,
     });
   };
   const close = async () => {
@@ -239,6 +242,13 @@ async function serve(config: Config): Promise<void> {
     clock,
     scrollbackLines: config.terminal.scrollbackLines,
   });
+  const upgrades = createImageUpgrades({
+    workspaces: driver,
+    podman,
+    sessions: repos.sessions,
+    clock,
+    image: config.workspace.image,
+  });
   const sockets = serveTerminalSockets(server.server, {
     auth,
     sessions,
@@ -251,6 +261,10 @@ async function serve(config: Config): Promise<void> {
     proxy,
     usage: parts.workspaceUsage,
     notices: parts.notices,
+    upgradeOnVisit: (userId) =>
+      upgrades.onVisit(userId, async (container) => {
+        return (await runningPrograms(podman, container)).length > 0;
+      }),
     keepaliveMs: config.terminal.keepaliveMs,
     scrollbackLines: config.terminal.scrollbackLines,
   });

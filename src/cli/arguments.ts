@@ -18,6 +18,11 @@ const commands = {
     help: 'Stop and remove a workspace; the volume stays, its sessions end',
   },
   'containers prune': { args: [], help: 'Remove every stopped workspace container' },
+  'containers upgrade': {
+    args: ['user'],
+    optional: true,
+    help: 'Recreate outdated workspaces on the current image (<user> or --all)',
+  },
   'cleanup run': {
     args: [],
     help: 'Run the cleanup now, printing each decision (--dry-run)',
@@ -43,7 +48,7 @@ const commands = {
     args: ['dir'],
     help: 'Write the image’s build context (Containerfile, npm parts) to <dir>',
   },
-} as const satisfies Record<string, { args: readonly string[]; help: string }>;
+} as const satisfies Record<string, { args: readonly string[]; optional?: true; help: string }>;
 
 export type CommandName = keyof typeof commands;
 
@@ -77,7 +82,7 @@ Options:
   --dry-run      cleanup run: decide and print, change nothing
   --orphaned     volumes ls: only volumes without a container and without recent use
   --yes          volumes rm: do not ask for confirmation
-  --all          sessions ls: include dead sessions
+  --all          sessions ls: include dead sessions; containers upgrade: every workspace
   --tail N       logs: how many lines (default 100)
   -h, --help     Show this help
   -v, --version  Show the version
@@ -104,7 +109,7 @@ export function parseCommand(argv: string[]): Command {
   if (!name) throw usageError(`unknown command ${JSON.stringify(words.slice(0, 2).join(' '))}`);
   const spec = commands[name as CommandName];
   const given = words.slice(name.split(' ').length);
-  if (given.length < spec.args.length)
+  if (given.length < spec.args.length && !('optional' in spec))
     throw usageError(`${name} needs <${spec.args[given.length]}>`);
   if (given.length > spec.args.length)
     throw usageError(`unexpected argument ${JSON.stringify(given[spec.args.length])}`);
@@ -113,7 +118,7 @@ export function parseCommand(argv: string[]): Command {
     throw usageError(`--tail takes a whole number of lines from 1 to 100000 (got ${values.tail})`);
   return {
     name: name as CommandName,
-    args: Object.fromEntries(spec.args.map((a, i) => [a, given[i] as string])),
+    args: Object.fromEntries(given.map((value, i) => [spec.args[i] as string, value])),
     json: values.json ?? false,
     admin: values.admin ?? false,
     dryRun: values['dry-run'] ?? false,

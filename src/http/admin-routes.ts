@@ -52,6 +52,12 @@ function workspaceRoutes(app: AdminApp, { management }: AdminDeps) {
   app.post('/api/admin/containers/prune', async (c) =>
     c.json({ pruned: await management.prune() }),
   );
+  app.post('/api/admin/containers/upgrade', async (c) =>
+    c.json({ upgraded: await management.upgrade() }),
+  );
+  app.post('/api/admin/containers/:user/upgrade', async (c) =>
+    c.json({ upgraded: await management.upgrade(c.req.param('user')) }),
+  );
   app.get('/api/admin/logs/:user', async (c) => {
     const lines = tail.safeParse(c.req.query('tail'));
     if (!lines.success)

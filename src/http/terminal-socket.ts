@@ -42,6 +42,11 @@ export interface TerminalSocketDeps {
   usage: WorkspaceUsage;
   /** Removal notices of the users' workspaces, passed on to their terminals. */
   notices: NoticeBoard;
+  /**
+   * Before a start: recreates an outdated workspace on the current image when that cuts
+   * nothing off (see workspaces/upgrade.ts); resolves whether it did.
+   */
+  upgradeOnVisit?: (userId: string) => Promise<boolean>;
   /** Input and output are recorded as activity at most this often per terminal. */
   activityEveryMs?: number;
   /** How often an attached terminal is recorded as activity (HEARTBEAT_MS). */
@@ -137,6 +142,8 @@ function connect(
   let unsubscribe = () => {};
   const attaching = deps.usage.use(userId, async () => {
     status({ state: 'starting', detail: 'starting your workspace' });
+    if (await deps.upgradeOnVisit?.(userId))
+      status({ state: 'starting', detail: 'moved your workspace to the new image' });
     const workspace = await workspaces.ensure(userId, {
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });

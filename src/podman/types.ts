@@ -16,6 +16,7 @@ export interface ContainerSummary {
   Id: string;
   Names: string[];
   Image: string;
+  ImageID?: string;
   State: string;
   Labels: Record<string, string> | null;
   Created: string;

@@ -91,6 +91,9 @@ export function tmuxKillCommand(session: string): string[] {
   return [...TMUX, 'kill-session', '-t', `=${tmuxSessionName(session)}`];
 }
 
+/** The command that lists what runs in the foreground of every pane of every session. */
+export const TMUX_PANE_COMMANDS = [...TMUX, 'list-panes', '-a', '-F', '#{pane_current_command}'];
+
 /** The command that lists the clients attached to a session (one line each). */
 export function tmuxClientsCommand(session: string): string[] {
   return [...TMUX, 'list-clients', '-t', `=${tmuxSessionName(session)}`];

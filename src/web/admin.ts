@@ -126,6 +126,7 @@ async function refresh() {
       ['username', 'Name'],
       ['container', 'Container'],
       ['state', 'State'],
+      ['image', 'Image'],
       ['createdAt', 'Created'],
       ['startedAt', 'Started'],
       ['finishedAt', 'Finished'],

@@ -36,6 +36,7 @@ export function statusOf(summary: ContainerSummary): WorkspaceStatus | undefined
     ...absentStatus(userId),
     state: summary.State === 'running' ? 'running' : 'stopped',
     containerId: summary.Id,
+    imageId: summary.ImageID,
     labels: summary.Labels ?? {},
     createdAt: validDate(summary.Created),
     startedAt: fromUnixSeconds(summary.StartedAt),

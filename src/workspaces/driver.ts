@@ -9,6 +9,8 @@ export interface WorkspaceStatus {
   volume: string;
   state: WorkspaceState;
   containerId?: string;
+  /** The image the container was created from, by id: older than the tag's is outdated. */
+  imageId?: string;
   startedAt?: Date;
   finishedAt?: Date;
   exitCode?: number;

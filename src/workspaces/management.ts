@@ -8,6 +8,7 @@ import type { VolumeInfo } from '../podman/types.js';
 import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
 import { activityByWorkspace, endWorkspaceSessions } from './owners.js';
+import { createImageUpgrades, type ImageState } from './upgrade.js';
 
 export interface ManagementDeps {
   workspaces: WorkspaceDriver;
@@ -17,11 +18,15 @@ export interface ManagementDeps {
   clock: Clock;
   /** CONTAINER_CLEANUP_HOURS: a volume unused this long, without a container, is orphaned. */
   idleHours: number;
+  /** WORKSPACE_IMAGE, which workspaces are compared with. */
+  image: string;
 }
 
 export interface ContainerRow extends WorkspaceStatus {
   username?: string;
   lastActivityAt?: Date;
+  /** Whether it runs the image WORKSPACE_IMAGE names now. */
+  image: ImageState;
 }
 
 export interface VolumeRow {
@@ -82,6 +87,7 @@ function volumeRows(facts: {
  */
 export function createWorkspaceManagement(deps: ManagementDeps) {
   const { workspaces, podman, users, sessions, clock } = deps;
+  const upgrades = createImageUpgrades(deps);
 
   async function context() {
     const [all, active] = await Promise.all([users.list(), activityByWorkspace(sessions)]);
@@ -115,11 +121,23 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
 
     async containers(): Promise<ContainerRow[]> {
       const [list, { names, active }] = await Promise.all([workspaces.list(), context()]);
+      const images = await upgrades.imageStates(list);
       return list.map((w) => ({
         ...w,
         username: names.get(w.userId),
         lastActivityAt: active.get(w.userId),
+        image: images.get(w.userId) ?? 'unknown',
       }));
+    },
+
+    /**
+     * Recreates outdated workspaces on the current image (one user's, or all), home kept;
+     * one with a terminal attached is refused. An empty result: nothing was outdated.
+     */
+    async upgrade(ref?: string) {
+      if (ref === undefined) return upgrades.upgrade(await workspaces.list());
+      const { userId } = await resolve(ref);
+      return upgrades.upgrade([await workspaces.status(userId)]);
     },
 
     /** Stops and removes one workspace's container; the volume stays, sessions end. */

@@ -48,7 +48,13 @@ describe.skipIf(!podman)('claude-web containers (libpod driver, real Podman)', (
     expect(listed.find((w) => w.userId === user)).toMatchObject({ state: 'running' });
     const table = await cli('containers', 'ls');
     expect(table).toMatch(
-      new RegExp(`^${user} +${username} +claude-web-user-${user} +running +\\d{4}-`, 'm'),
+      new RegExp(`^${user} +${username} +claude-web-user-${user} +running +current +\\d{4}-`, 'm'),
+    );
+    expect(await cli('containers', 'upgrade', username)).toBe('already on the current image\n');
+    const both = await cli('containers', 'upgrade', username, '--all').catch((e) => e);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(
+      /^claude-web: containers upgrade takes <user> or --all, one of them/,
     );
     expect(await cli('containers', 'stop', user)).toBe(`claude-web-user-${user}: stopped\n`);
     expect(await cli('containers', 'rm', user)).toBe(

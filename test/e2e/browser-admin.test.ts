@@ -43,7 +43,9 @@ describe.skipIf(!browser)('the admin page (Chromium, real server, real Podman)',
     await expect
       .poll(() => row('containers', `claude-web-user-${devId}`).count(), { timeout: 30_000 })
       .toBe(1);
-    expect(await row('containers', `claude-web-user-${devId}`).textContent()).toMatch(/running/);
+    expect(await row('containers', `claude-web-user-${devId}`).textContent()).toMatch(
+      /running\s*current/,
+    );
     await expect
       .poll(() => page.locator('#schedule').textContent())
       .toMatch(/^Next run: .+Last run: none yet\.$/);

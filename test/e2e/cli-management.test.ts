@@ -101,10 +101,10 @@ describe.skipIf(!podman || !hasPostgres)(
 
       const table = (await cli(['containers', 'ls'])).stdout.split('\n');
       expect(table[0]).toMatch(
-        /^USER +NAME +CONTAINER +STATE +CREATED +STARTED +FINISHED +LAST ACTIVITY$/,
+        /^USER +NAME +CONTAINER +STATE +IMAGE +CREATED +STARTED +FINISHED +LAST ACTIVITY$/,
       );
       const row = table.find((l) => l.startsWith(`${ids.idler} `));
-      expect(row).toMatch(/ idler +claude-web-user-\d+ +running +\S+Z +\S+Z +\S+Z$/);
+      expect(row).toMatch(/ idler +claude-web-user-\d+ +running +current +\S+Z +\S+Z +\S+Z$/);
       expect(table.find((l) => l.startsWith(`${ids.crasher} `))).toMatch(/stopped \(crashed\)/);
       const listed = (await cli(['sessions', 'ls'])).stdout;
       expect(listed).toMatch(/^ID +USER +NAME +STATUS +CREATED +LAST ACTIVITY +ENDED +WHY$/m);

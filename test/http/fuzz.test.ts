@@ -191,6 +191,7 @@ describe.skipIf(!podman)('fuzzing every route and the terminal protocol of the r
       segment.map((s) => ({ path: `/api/sessions/${s}/terminal` })),
       userRef(['nocontainer', 'fuzzuser']).map((u) => ({ path: `/api/admin/logs/${u}` })),
       removable.map((u) => ({ method: 'DELETE', path: `/api/admin/containers/${u}` })),
+      removable.map((u) => ({ method: 'POST', path: `/api/admin/containers/${u}/upgrade` })),
       removable.map((u) => ({ method: 'DELETE', path: `/api/admin/volumes/${u}` })),
       removable.map((u) => ({ method: 'POST', path: `/api/admin/users/${u}/disable` })),
     );
@@ -234,7 +235,7 @@ describe.skipIf(!podman)('fuzzing every route and the terminal protocol of the r
 });
 
 /**
- * Requests that would act beyond this test: a real cleanup run or pruning acts on every
+ * Requests that would act beyond this test: a real cleanup run, pruning or upgrading all acts on every
  * workspace of the shared test Podman, other tests' included; a logout or closing the
  * fuzzed session would end what the fuzzer itself uses. Their bad-input forms are sent.
  */
@@ -242,6 +243,7 @@ function actsBeyond(c: HttpCase, sessionId: string): boolean {
   if (c.method === 'DELETE') return c.path.includes(sessionId);
   if (c.method !== 'POST') return false;
   if (c.path === '/api/admin/containers/prune') return true;
+  if (c.path === '/api/admin/containers/upgrade') return true;
   if (c.path === '/api/logout') return c.as === 'user' || c.as === 'admin';
   if (c.path !== '/api/admin/cleanup/run') return false;
   const text = new TextDecoder().decode(c.body ?? new Uint8Array());

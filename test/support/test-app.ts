@@ -19,7 +19,7 @@ import { createSessionsService } from '../../src/terminals/sessions-service.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { createWorkspaceUsage } from '../../src/workspaces/usage.js';
 import { createFakeClock } from './fake-clock.js';
-import { scopedTo, testSocketPath, testWorkspaces } from './podman.js';
+import { scopedTo, testImage, testSocketPath, testWorkspaces } from './podman.js';
 import { testSweep } from './sweep.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
@@ -73,6 +73,7 @@ export async function createTestApp(
     sessions: sessionsRepo,
     clock,
     idleHours: 24,
+    image: testImage,
   });
   const app = createApp({
     sessions,

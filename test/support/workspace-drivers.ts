@@ -28,17 +28,15 @@ export interface Subject {
 }
 export type Factory = [kind: string, make: () => Promise<Subject>];
 
-const libpod = (podman: PodmanClient): Factory => [
+const libpod = (podman: PodmanClient, settings: WorkspaceSettings): Factory => [
   'libpod on Podman 4.3 without systemd',
   async () => ({
     podman,
-    driver: serializePerUser(
-      createLibpodDriver({ podman, clock: systemClock, settings: driverSettings }),
-    ),
+    driver: serializePerUser(createLibpodDriver({ podman, clock: systemClock, settings })),
   }),
 ];
 
-const quadlet = (host: SystemdHost): Factory => [
+const quadlet = (host: SystemdHost, settings: WorkspaceSettings): Factory => [
   'quadlet on Podman 5 under systemd --user',
   async () => {
     const unitDir = `${HOST_USER.home}/.config/containers/systemd`;
@@ -46,7 +44,7 @@ const quadlet = (host: SystemdHost): Factory => [
     const podman = createPodmanClient({ socketPath: host.podmanSocket() });
     // The test host has no memory, CPU or pids controller to enforce limits with.
     const unlimited = {
-      ...driverSettings,
+      ...settings,
       memoryBytes: undefined,
       cpus: undefined,
       pidsLimit: undefined,
@@ -62,9 +60,18 @@ const quadlet = (host: SystemdHost): Factory => [
   },
 ];
 
-/** Both workspace drivers on real Podman: libpod here, quadlet on the systemd test host. */
-export async function workspaceDrivers(): Promise<Factory[]> {
+/**
+ * Both workspace drivers on real Podman: libpod here, quadlet on the systemd test host;
+ * `overrides` change the settings of both (another image, say).
+ */
+export async function workspaceDrivers(
+  overrides: Partial<WorkspaceSettings> = {},
+): Promise<Factory[]> {
   const podman = await realPodman();
   const host = await systemdHost();
-  return [...(podman ? [libpod(podman)] : []), ...(host ? [quadlet(host)] : [])];
+  const settings = { ...driverSettings, ...overrides };
+  return [
+    ...(podman ? [libpod(podman, settings)] : []),
+    ...(host ? [quadlet(host, settings)] : []),
+  ];
 }
