@@ -11,8 +11,8 @@ export const imageCommands = {
   },
   async 'image context'(ctx, { dir = '.' }) {
     const target = resolve(dir);
-    const files = await ctx.stageImageContext(target);
-    if (ctx.flags.json) return ctx.out.json({ dir: target, vendor: files });
-    ctx.out.line(`${target}: Containerfile, and in vendor/ ${files.join(', ')}`);
+    const { tarballs, version } = await ctx.stageImageContext(target);
+    if (ctx.flags.json) return ctx.out.json({ dir: target, vendor: tarballs, version });
+    ctx.out.line(`${target}: image version ${version}; in vendor/ ${tarballs.join(', ')}`);
   },
 } satisfies Partial<Record<CommandName, Handler>>;

@@ -82,12 +82,13 @@ async function runBuild(
   const name = basename(deps.containerfile);
   emit(`${image} ${why}; building it from ${name}`);
   const { containerfile, contextDir: dir, npm } = deps;
-  await stageImageContext({ containerfile, dir, npm, onProgress: emit });
+  const { version } = await stageImageContext({ containerfile, dir, npm, onProgress: emit });
+  emit(`image version ${version}`);
   const output = await deps.podman.images.build({
     context: tarDirectory(dir),
     containerfile: name,
     tag: image,
-    buildArgs: deps.buildArgs,
+    buildArgs: { ...deps.buildArgs, IMAGE_VERSION: version },
   });
   for await (const line of output) {
     for (const text of (line.stream ?? '').split('\n')) if (text.trim()) emit(text.trimEnd());

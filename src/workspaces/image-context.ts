@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -46,17 +47,25 @@ export const runNpm: RunNpm = (args, cwd) =>
     );
   });
 
+/** The image's version: a digest of the Containerfile and of the npm tarballs' names. */
+async function contextVersion(containerfile: string, tarballs: string[]): Promise<string> {
+  const digest = createHash('sha256').update(await readFile(containerfile));
+  for (const name of tarballs) digest.update(`\n${name}`);
+  return digest.digest('hex').slice(0, 12);
+}
+
 /**
- * Writes a build context for the workspace image into `dir`: the Containerfile and
- * `vendor/` with a tarball of each of IMAGE_NPM_PACKAGES, fetched afresh (npm's cache makes
- * a second fetch of the same versions local). Resolves the tarballs' file names.
+ * Writes a build context for the workspace image into `dir`: the Containerfile, `vendor/`
+ * with a tarball of each of IMAGE_NPM_PACKAGES, fetched afresh (npm's cache makes a second
+ * fetch of the same versions local), and VERSION, the image's version (the Containerfile's
+ * IMAGE_VERSION). Resolves the tarballs' file names and the version.
  */
 export async function stageImageContext(options: {
   containerfile: string;
   dir: string;
   npm?: RunNpm;
   onProgress?: (line: string) => void;
-}): Promise<string[]> {
+}): Promise<{ tarballs: string[]; version: string }> {
   const npm = options.npm ?? runNpm;
   const vendor = join(options.dir, 'vendor');
   await rm(vendor, { recursive: true, force: true });
@@ -70,7 +79,10 @@ export async function stageImageContext(options: {
       },
     );
   }
-  return (await readdir(vendor)).sort();
+  const tarballs = (await readdir(vendor)).sort();
+  const version = await contextVersion(options.containerfile, tarballs);
+  await writeFile(join(options.dir, 'VERSION'), `${version}\n`);
+  return { tarballs, version };
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

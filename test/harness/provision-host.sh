@@ -148,6 +148,7 @@ build_workspace_image() {
   chown -R "$test_user:" "$ctx"
   log "building $workspace_image from the Containerfile, with no network"
   as_user podman build --quiet --network=none --build-arg BASE_IMAGE="$base_image" \
+    --build-arg IMAGE_VERSION="$(cat "$ctx/VERSION")" \
     -t "$workspace_image" -f "$ctx/Containerfile" "$ctx" >/dev/null
   rm -rf "$ctx"
 }

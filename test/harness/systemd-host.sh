@@ -109,7 +109,8 @@ image() {
   fi
   rm -rf "$root$work/context"
   cp -r "$context" "$root$work/context" && chown -R 1000:1000 "$root$work/context"
-  user podman build --quiet --network=none --build-arg BASE_IMAGE="$base" -t "$image" \
+  user podman build --quiet --network=none --build-arg BASE_IMAGE="$base" \
+    --build-arg IMAGE_VERSION="$(cat "$context/VERSION")" -t "$image" \
     -f "$work/context/Containerfile" "$work/context" >/dev/null
   rm -rf "$root$work/context"
 }

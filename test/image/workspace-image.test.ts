@@ -19,6 +19,8 @@ describe.skipIf(!podman)('the workspace image built from the Containerfile', () 
   it('is the project’s image', async () => {
     const image = await podman.images.inspect(testImage);
     expect(image.Labels?.['org.opencontainers.image.title']).toBe('claude-web-workspace');
+    // Built by the test host from `claude-web image context`: versioned like any build.
+    expect(image.Labels?.['org.opencontainers.image.version']).toMatch(/^[0-9a-f]{12}$/);
   });
 
   it('has tmux', async () => {

@@ -61,6 +61,9 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     expect(seen[1]).toEqual(seen[0]);
     const image = await podman.images.inspect(tag);
     expect(image.Labels?.['org.opencontainers.image.title']).toBe('claude-web-workspace');
+    const version = seen[0]?.find((l) => l.startsWith('image version '))?.slice(14);
+    expect(version).toMatch(/^[0-9a-f]{12}$/);
+    expect(image.Labels?.['org.opencontainers.image.version']).toBe(version);
     await builder.ensure(tag);
     expect(builds()).toBe(1);
     const again: string[] = [];
