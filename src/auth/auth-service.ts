@@ -3,6 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
+import { createHashingQueue, type HashingQueue } from './hashing-queue.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { checkUsername } from './usernames.js';
@@ -20,6 +21,8 @@ export interface AuthServiceDeps {
   clock: Clock;
   /** How long a login lasts without use. */
   idleMs?: number;
+  /** Where password checks wait their turn (default: 2 at once, 64 waiting). */
+  hashing?: HashingQueue;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -27,6 +30,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export function createAuthService(deps: AuthServiceDeps) {
   const { users, authSessions, limiter, clock } = deps;
   const idleMs = deps.idleMs ?? 7 * 24 * 3600_000;
+  const hashing = deps.hashing ?? createHashingQueue();
   // Verifying against a real hash for unknown usernames keeps their answer as slow as a
   // wrong password, so timing does not tell which usernames exist.
   const decoy = hashPassword(randomBytes(16).toString('hex'));
@@ -39,13 +43,12 @@ export function createAuthService(deps: AuthServiceDeps) {
       address: string,
     ): Promise<{ token: string; user: User; expiresAt: Date }> {
       const key = `${username}\u0000${address}`;
-      limiter.check(key);
+      limiter.begin(key);
       const user = await users.findByUsername(username);
-      const ok = await verifyPassword(user?.passwordHash ?? (await decoy), password);
-      if (!user || !ok || user.disabledAt || !user.passwordHash) {
-        limiter.fail(key);
+      const hash = user?.passwordHash ?? (await decoy);
+      const ok = await hashing.run(() => verifyPassword(hash, password));
+      if (!user || !ok || user.disabledAt || !user.passwordHash)
         throw authErrors.invalidCredentials();
-      }
       limiter.succeed(key);
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();

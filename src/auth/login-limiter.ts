@@ -11,9 +11,14 @@ export function rateLimited(retryAfterSeconds: number): AppError {
   );
 }
 
+/** Keys kept at most; beyond, keys whose attempts all left the window are dropped. */
+const MAX_KEYS = 10_000;
+
 /**
- * Counts failed logins per key (username and address) in a sliding window; past the
- * limit, further attempts are refused until the oldest failure leaves the window.
+ * Counts login attempts per key (username and address) in a sliding window. An attempt
+ * counts when it begins, before its password is checked, so that parallel guesses cannot
+ * all be evaluated; a success takes the key's count back to nothing. Past the limit,
+ * further attempts are refused until the oldest leaves the window.
  */
 export function createLoginLimiter({
   clock,
@@ -24,27 +29,31 @@ export function createLoginLimiter({
   maxFailures?: number;
   windowMs?: number;
 }) {
-  const failures = new Map<string, number[]>();
+  const attempts = new Map<string, number[]>();
   const recent = (key: string) => {
     const since = clock.now().getTime() - windowMs;
-    const kept = (failures.get(key) ?? []).filter((t) => t > since);
-    if (kept.length > 0) failures.set(key, kept);
-    else failures.delete(key);
+    const kept = (attempts.get(key) ?? []).filter((t) => t > since);
+    if (kept.length > 0) attempts.set(key, kept);
+    else attempts.delete(key);
     return kept;
   };
+  const prune = () => {
+    if (attempts.size <= MAX_KEYS) return;
+    for (const key of [...attempts.keys()]) recent(key);
+  };
   return {
-    /** Throws `auth.rate_limited` when the key has used up its attempts. */
-    check(key: string): void {
+    /** Counts an attempt; throws `auth.rate_limited` when the key has used up its attempts. */
+    begin(key: string): void {
       const times = recent(key);
-      if (times.length < maxFailures) return;
-      const oldest = times[0] ?? clock.now().getTime();
-      throw rateLimited(Math.ceil((oldest + windowMs - clock.now().getTime()) / 1000));
-    },
-    fail(key: string): void {
-      failures.set(key, [...recent(key), clock.now().getTime()]);
+      if (times.length >= maxFailures) {
+        const oldest = times[0] ?? clock.now().getTime();
+        throw rateLimited(Math.ceil((oldest + windowMs - clock.now().getTime()) / 1000));
+      }
+      attempts.set(key, [...times, clock.now().getTime()]);
+      prune();
     },
     succeed(key: string): void {
-      failures.delete(key);
+      attempts.delete(key);
     },
   };
 }

@@ -16,6 +16,7 @@ export const statusByCode: Readonly<Record<string, ContentfulStatusCode>> = {
   'auth.invalid_credentials': 401,
   'auth.unauthenticated': 401,
   'auth.rate_limited': 429,
+  'auth.busy': 429,
   'auth.untrusted_proxy': 403,
   'auth.forbidden': 403,
   'admin.not_confirmed': 400,

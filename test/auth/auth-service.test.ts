@@ -89,6 +89,19 @@ describe.each(targets)('logging in, on $kind', (target) => {
     await expect(auth.login('alice', PASSWORD, '10.0.0.9')).resolves.toBeDefined();
   });
 
+  it('counts an attempt before checking it: of 40 parallel guesses at most 5 are evaluated', async () => {
+    const attempts = Array.from({ length: 40 }, (_, i) =>
+      auth.login('alice', i === 37 ? PASSWORD : `guess ${i}`, '10.0.0.7').then(
+        () => 'ok',
+        (error: { code: string }) => error.code,
+      ),
+    );
+    const codes = await Promise.all(attempts);
+    expect(codes.filter((c) => c === 'auth.invalid_credentials').length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 'auth.rate_limited').length).toBeGreaterThanOrEqual(35);
+    expect(codes[37]).toBe('auth.rate_limited');
+  });
+
   it('expires a login left unused, and extends one in use', async () => {
     const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
     clock.advance(50 * 60_000);
