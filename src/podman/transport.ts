@@ -45,19 +45,31 @@ export interface TransportOptions {
   socketPath: string;
   /** Told of every call before it is sent ("GET /containers/json"): for counting and tracing. */
   onCall?: (call: string) => void;
+  /** How long a body that is not a stream may stay quiet (undici's default: 5 minutes). */
+  bodyTimeoutMs?: number;
 }
 
-export function createTransport({ socketPath, onCall }: TransportOptions): Transport {
+export function createTransport({
+  socketPath,
+  onCall,
+  bodyTimeoutMs,
+}: TransportOptions): Transport {
   // A pool of connections on the one socket: a hijacked exec stream or an event stream
   // holds its connection for as long as it lives, and must not queue the other calls.
-  const client = new Pool('http://podman', { socketPath, connections: null });
+  const client = new Pool('http://podman', {
+    socketPath,
+    connections: null,
+    ...(bodyTimeoutMs === undefined ? {} : { bodyTimeout: bodyTimeoutMs }),
+  });
   const describe = (o: CallOptions) => `${o.method ?? 'GET'} ${o.path}`;
 
-  async function send(options: CallOptions): Promise<Response> {
+  /** `streaming`: the body may stay quiet for as long as it likes (events, build steps). */
+  async function send(options: CallOptions, streaming = false): Promise<Response> {
     onCall?.(describe(options));
     let response: Dispatcher.ResponseData;
     try {
-      response = await client.request(requestOptions(options));
+      const request = requestOptions(options);
+      response = await client.request(streaming ? { ...request, bodyTimeout: 0 } : request);
     } catch (error) {
       throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
     }
@@ -77,7 +89,8 @@ export function createTransport({ socketPath, onCall }: TransportOptions): Trans
       await body.dump();
       return status;
     },
-    stream: send,
+    // undici ends a body quiet for 5 minutes: the event stream of a calm host would die.
+    stream: (options) => send(options, true),
     hijack: (options) => {
       onCall?.(describe(options));
       return hijack(client, requestOptions(options), describe(options)).catch((error: unknown) => {
