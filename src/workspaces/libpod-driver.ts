@@ -41,15 +41,16 @@ export function createLibpodDriver({ podman, clock, settings }: LibpodDriverDeps
     status,
     async ensure(userId) {
       const names = workspaceNames(userId);
-      let current = await status(userId);
+      const current = await status(userId);
+      // Only a container started just now may not take commands yet: one that runs does.
+      if (current.state === 'running') return current;
       if (current.state === 'absent') {
         await ensureVolume(names);
         await podman.containers.create(containerSpec(names, settings));
       }
-      if (current.state !== 'running') await podman.containers.start(names.container);
+      await podman.containers.start(names.container);
       await waitUntilExecable(podman, clock, names.container);
-      current = await status(userId);
-      return current;
+      return status(userId);
     },
     async stop(userId) {
       const names = workspaceNames(userId);

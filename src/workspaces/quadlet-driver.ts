@@ -86,8 +86,10 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       const names = workspaceNames(userId);
       const units = renderWorkspaceUnits({ ...settings, userId });
       if (await files.write([units.volume, units.container])) await daemonReload();
-      if ((await status(userId)).state !== 'running')
-        await systemctl(['start', names.containerService]);
+      const current = await status(userId);
+      // Only a container started just now may not take commands yet: one that runs does.
+      if (current.state === 'running') return current;
+      await systemctl(['start', names.containerService]);
       await waitUntilExecable(podman, clock, names.container);
       return status(userId);
     },

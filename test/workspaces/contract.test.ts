@@ -50,12 +50,27 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     });
   });
 
-  it('is idempotent: ensure on a running workspace changes nothing', async () => {
+  it('is idempotent: ensure on a running workspace changes nothing, and runs nothing in it', async () => {
     const id = user('idem');
     const first = await driver.ensure(id);
-    const again = await driver.ensure(id);
-    expect(again.containerId).toBe(first.containerId);
-    expect(again.startedAt).toEqual(first.startedAt);
+    const execs: string[] = [];
+    const { create, run } = podman.exec;
+    podman.exec.create = (container, options) => {
+      execs.push(container);
+      return create(container, options);
+    };
+    podman.exec.run = (container, cmd, options) => {
+      execs.push(container);
+      return run(container, cmd, options);
+    };
+    try {
+      const again = await driver.ensure(id);
+      expect(again.containerId).toBe(first.containerId);
+      expect(again.startedAt).toEqual(first.startedAt);
+    } finally {
+      Object.assign(podman.exec, { create, run });
+    }
+    expect(execs).toEqual([]);
   });
 
   it('stops gracefully and starts again with the home intact', async () => {
