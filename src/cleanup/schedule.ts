@@ -25,7 +25,12 @@ export interface CleanupStatus {
   lastRun?: Pick<CleanupRun, 'id' | 'trigger' | 'startedAt' | 'finishedAt' | 'outcome' | 'error'>;
   /** Why the latest scheduled run of this process could not run at all (database down, …). */
   lastError?: string;
+  /** Scheduled runs of this process that failed in a row, up to now. */
+  failedInARow: number;
 }
+
+/** After this many scheduled runs failed in a row, the server is not ready (/readyz 503). */
+export const FAILED_RUNS_NOT_READY = 3;
 
 export const FIRST_RUN_DELAY_MS = 5 * 60_000;
 
@@ -57,6 +62,7 @@ export function scheduleCleanup(deps: ScheduleDeps) {
   const { sweep, runs, clock, log } = deps;
   const times = runTimes(deps.intervalHours);
   let lastError: string | undefined;
+  let failedInARow = 0;
   let running = false;
   let next: Date | null = new Date(
     clock.now().getTime() + (deps.firstRunDelayMs ?? FIRST_RUN_DELAY_MS),
@@ -68,10 +74,13 @@ export function scheduleCleanup(deps: ScheduleDeps) {
     try {
       const report = await sweep.run({ trigger: 'schedule' });
       lastError = undefined;
+      failedInARow = 0;
       log.info({ runId: report.runId, outcome: report.outcome }, 'scheduled cleanup done');
     } catch (error) {
       lastError = (error as Error).message;
       const busy = isAppError(error, 'cleanup.busy');
+      // Another process running the cleanup is no failure of this one.
+      if (!busy) failedInARow++;
       log[busy ? 'warn' : 'error']({ err: error }, 'scheduled cleanup did not run');
     } finally {
       running = false;
@@ -109,11 +118,14 @@ export function scheduleCleanup(deps: ScheduleDeps) {
           error: latest.error,
         },
         lastError,
+        failedInARow,
       };
     },
-    /** For /readyz: fails once the schedule no longer has a next run. */
+    /** For /readyz: fails once the schedule has stopped, or its last runs all failed. */
     async check(): Promise<void> {
       if (!next) throw new Error('the cleanup schedule has stopped');
+      if (failedInARow >= FAILED_RUNS_NOT_READY)
+        throw new Error(`the last ${failedInARow} cleanup runs failed: ${lastError}`);
     },
     stop: () => {
       cancel();

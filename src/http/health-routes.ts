@@ -55,6 +55,11 @@ const gauges: [name: string, help: string, samples: (f: Facts) => Sample[]][] = 
     (f) => [['', f.cleanup && (f.cleanup.running ? '1' : '0')]],
   ],
   [
+    'claude_web_cleanup_failed_runs_in_a_row',
+    'Scheduled cleanup runs of this process that failed in a row (3 or more: not ready).',
+    (f) => [['', f.cleanup && String(f.cleanup.failedInARow)]],
+  ],
+  [
     'claude_web_sessions',
     'Terminal sessions by status.',
     (f) => Object.entries(f.counts ?? {}).map(([s, n]) => [`{status="${s}"}`, String(n)]),

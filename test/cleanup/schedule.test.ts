@@ -87,6 +87,26 @@ describe('the cleanup schedule (on the injected clock)', () => {
     expect(recovered.lastError).toBeUndefined();
   });
 
+  it('is not ready once 3 runs in a row failed, and ready again after one that did not', async () => {
+    let fail = true;
+    const { schedule } = start(async () => {
+      if (fail) throw new Error('podman: connect ECONNREFUSED');
+      return [];
+    });
+    await advance(5 * MINUTE);
+    await advance(15 * MINUTE);
+    expect((await schedule.status()).failedInARow).toBe(2);
+    await expect(schedule.check()).resolves.toBeUndefined();
+    await advance(15 * MINUTE);
+    await expect(schedule.check()).rejects.toThrow(
+      /^the last 3 cleanup runs failed: .*ECONNREFUSED/,
+    );
+    fail = false;
+    await advance(15 * MINUTE);
+    expect((await schedule.status()).failedInARow).toBe(0);
+    await expect(schedule.check()).resolves.toBeUndefined();
+  });
+
   it('never runs two at once: a run still going makes the next one skip', async () => {
     let listing = 0;
     let concurrent = 0;

@@ -34,7 +34,7 @@ describe('health endpoints', () => {
         { name: 'podman', ok: true },
       ],
       // The cleanup schedule: its first run five minutes after start, none so far.
-      cleanup: { nextRunAt: '2026-11-24T10:05:00.000Z', running: false },
+      cleanup: { nextRunAt: '2026-11-24T10:05:00.000Z', running: false, failedInARow: 0 },
     });
   });
 
@@ -54,7 +54,7 @@ describe('health endpoints', () => {
         { name: 'database', ok: true },
         { name: 'podman', ok: false, error: 'cannot reach the Podman API at /x.sock (ENOENT)' },
       ],
-      cleanup: { nextRunAt: '2026-11-24T10:05:00.000Z', running: false },
+      cleanup: { nextRunAt: '2026-11-24T10:05:00.000Z', running: false, failedInARow: 0 },
     });
   });
 
