@@ -59,6 +59,8 @@ export const managementErrors = {
     new AppError('volume.not_found', `there is no volume ${volume}`, { details: { volume } }),
 };
 
+const DF_ATTEMPTS = 3;
+
 /** Each of our volumes with its user, size, container state and whether it is orphaned. */
 function volumeRows(facts: {
   volumes: VolumeInfo[];
@@ -113,6 +115,23 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     return podman.volumes.exists(names.volume);
   }
 
+  /**
+   * Each volume's size. Podman's disk usage fails with a 500 when a container it counts is
+   * removed meanwhile (any user's, any time): asked three times, then the sizes are left
+   * unknown rather than failing the listing.
+   */
+  async function volumeSizes(): Promise<Map<string, number>> {
+    for (let attempt = 1; attempt <= DF_ATTEMPTS; attempt++) {
+      try {
+        const usage = await podman.system.volumeUsage();
+        return new Map(usage.map((u) => [u.VolumeName, u.Size]));
+      } catch (error) {
+        if (!isPodmanError(error, 500)) throw error;
+      }
+    }
+    return new Map();
+  }
+
   const endSessions = (userId: string, reason: string) =>
     endWorkspaceSessions(sessions, userId, reason, clock.now());
 
@@ -165,15 +184,15 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     },
 
     async volumes(options: { orphaned?: boolean } = {}): Promise<VolumeRow[]> {
-      const [volumes, usage, list, { names, active }] = await Promise.all([
+      const [volumes, sizes, list, { names, active }] = await Promise.all([
         podman.volumes.list({ labels: [`${LABEL_MANAGED}=true`] }),
-        podman.system.volumeUsage(),
+        volumeSizes(),
         workspaces.list(),
         context(),
       ]);
       const rows = volumeRows({
         volumes,
-        sizes: new Map(usage.map((u) => [u.VolumeName, u.Size])),
+        sizes,
         states: new Map(list.map((w) => [w.userId, w.state])),
         names,
         active,
