@@ -146,12 +146,8 @@ function openParts(config: Config, clock: Clock, log: Logger) {
         builder: (await workspaces.get()).images,
         image: config.workspace.image,
       }),
-      stageImageContext: (dir: string) =>
-        stageImageContext({
-          containerfile,
-          dir,
-          onProgress: (line) => process.stderr.write(`${line}\n`),
-        }),
+      stageImageContext: (dir: string, onProgress: (line: string) => void) =>
+        stageImageContext({ containerfile, dir, onProgress }),
       management,
       sweep,
       users: repo('users'),
@@ -262,9 +258,10 @@ async function serve(config: Config): Promise<void> {
     usage: parts.workspaceUsage,
     notices: parts.notices,
     upgradeOnVisit: (userId) =>
-      upgrades.onVisit(userId, async (container) => {
-        return (await runningPrograms(podman, container)).length > 0;
-      }),
+      upgrades.onVisit(
+        userId,
+        async (container) => (await runningPrograms(podman, container)).length > 0,
+      ),
     keepaliveMs: config.terminal.keepaliveMs,
     scrollbackLines: config.terminal.scrollbackLines,
   });

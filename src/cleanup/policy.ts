@@ -193,17 +193,19 @@ export function decide({ workspaces, sessions, ...rest }: PolicyInput): Decision
 }
 
 /**
- * When a kept, running workspace would next be removed if nothing changes (idleness or its
- * maximum age), for a warning to its user; undefined for one that is not ours, not running,
- * or in use right now.
+ * For the sessions of `input`, when a kept, running workspace would next be removed if
+ * nothing changes (idleness or its maximum age), for a warning to its user; undefined for
+ * one that is not ours, not running, or in use right now.
  */
 export function removalDue(
-  w: WorkspaceStatus,
   input: Omit<PolicyInput, 'workspaces' | 'now'>,
-): { at: Date; rule: 'idle' | 'too_old' } | undefined {
-  if (w.state !== 'running' || unmanaged(w) || input.busy?.has(w.userId)) return undefined;
-  const d = deadlines(w, { config: input.config, activity: activityByUser(input.sessions) });
-  const at = Math.min(d.idleUntil, d.ageUntil);
-  if (!Number.isFinite(at)) return undefined;
-  return { at: new Date(at), rule: d.ageUntil <= d.idleUntil ? 'too_old' : 'idle' };
+): (w: WorkspaceStatus) => { at: Date; rule: 'idle' | 'too_old' } | undefined {
+  const judged = { config: input.config, activity: activityByUser(input.sessions) };
+  return (w) => {
+    if (w.state !== 'running' || unmanaged(w) || input.busy?.has(w.userId)) return undefined;
+    const d = deadlines(w, judged);
+    const at = Math.min(d.idleUntil, d.ageUntil);
+    if (!Number.isFinite(at)) return undefined;
+    return { at: new Date(at), rule: d.ageUntil <= d.idleUntil ? 'too_old' : 'idle' };
+  };
 }

@@ -37,10 +37,11 @@ export function removalNotices(
   withinMs: number,
 ): Map<string, RemovalNotice | undefined> {
   const notices = new Map<string, RemovalNotice | undefined>();
+  const dueOf = removalDue(input);
   for (const d of decisions) {
     const w = statuses.get(d.container);
     if (d.action !== 'keep' || !w) continue;
-    const due = removalDue(w, input);
+    const due = dueOf(w);
     const soon = due && due.at.getTime() - input.now.getTime() < withinMs;
     notices.set(d.userId, soon ? { ...due, message: message(due, input.config) } : undefined);
   }

@@ -30,7 +30,10 @@ export interface CliContext {
   /** The workspace image's builder, and the image (WORKSPACE_IMAGE). */
   images(): Promise<{ builder: ImageBuilder; image: string }>;
   /** Writes the image's build context into `dir`; resolves the npm tarballs and the version. */
-  stageImageContext(dir: string): Promise<{ tarballs: string[]; version: string }>;
+  stageImageContext(
+    dir: string,
+    onProgress: (line: string) => void,
+  ): Promise<{ tarballs: string[]; version: string }>;
 }
 
 /** A command; resolves its exit status when that is not plain success. */

@@ -11,7 +11,7 @@ export const imageCommands = {
   },
   async 'image context'(ctx, { dir = '.' }) {
     const target = resolve(dir);
-    const { tarballs, version } = await ctx.stageImageContext(target);
+    const { tarballs, version } = await ctx.stageImageContext(target, ctx.progress);
     if (ctx.flags.json) return ctx.out.json({ dir: target, vendor: tarballs, version });
     ctx.out.line(`${target}: image version ${version}; in vendor/ ${tarballs.join(', ')}`);
   },

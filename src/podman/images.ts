@@ -11,8 +11,6 @@ export interface BuildOptions {
   containerfile: string;
   tag: string;
   buildArgs?: Record<string, string>;
-  /** The build containers' network: `none` proves a build needs none. Default: Podman's. */
-  network?: string;
   signal?: AbortSignal;
 }
 
@@ -51,7 +49,6 @@ export function createImagesApi(transport: Transport): ImagesApi {
           dockerfile: o.containerfile,
           t: o.tag,
           buildargs: o.buildArgs && JSON.stringify(o.buildArgs),
-          networkmode: o.network,
           rm: true,
         },
         raw: { contentType: 'application/x-tar', data: o.context },

@@ -39,10 +39,13 @@ export function trackActivity(sessionId: string, deps: ActivityDeps) {
     }, deps.heartbeatMs);
   };
   return {
-    /** The user is arriving, or has attached: recorded now; attached starts the heartbeat. */
+    /** The user is arriving: recorded now, before the workspace is even started. */
     arriving: () => record(false),
+    /**
+     * Attached: recorded (unless arriving was, moments ago) and the heartbeat starts.
+     */
     attached() {
-      record(false);
+      record(true);
       cancel();
       beat();
     },

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { PodmanClient } from '../podman/client.js';
-import { type RunNpm, stageImageContext, tarDirectory } from './image-context.js';
+import { stageImageContext, tarDirectory } from './image-context.js';
 
 /** Receives each line of build output, for logs and for the person waiting. */
 export type Progress = (line: string) => void;
@@ -15,8 +15,6 @@ export interface ImageBuilderDeps {
   /** Where the build context is written (see image-context.ts); rewritten by every build. */
   contextDir: string;
   buildArgs: Record<string, string>;
-  /** Fetches from npm; default: the host's npm. */
-  npm?: RunNpm;
 }
 
 export interface ImageBuilder {
@@ -81,8 +79,8 @@ async function runBuild(
 ): Promise<void> {
   const name = basename(deps.containerfile);
   emit(`${image} ${why}; building it from ${name}`);
-  const { containerfile, contextDir: dir, npm } = deps;
-  const { version } = await stageImageContext({ containerfile, dir, npm, onProgress: emit });
+  const { containerfile, contextDir: dir } = deps;
+  const { version } = await stageImageContext({ containerfile, dir, onProgress: emit });
   emit(`image version ${version}`);
   const output = await deps.podman.images.build({
     context: tarDirectory(dir),

@@ -21,9 +21,6 @@ export const IMAGE_NPM_PACKAGES = [
   '@anthropic-ai/claude-code-linux-x64@latest',
 ] as const;
 
-/** Runs npm with `args` in `cwd`; resolves its standard output. */
-export type RunNpm = (args: string[], cwd: string) => Promise<string>;
-
 export const imageContextErrors = {
   fetchFailed: (spec: string, cause: unknown) =>
     new AppError(
@@ -33,9 +30,9 @@ export const imageContextErrors = {
     ),
 };
 
-/** npm on this host's PATH. */
-export const runNpm: RunNpm = (args, cwd) =>
-  new Promise((resolve, reject) => {
+/** npm on this host's PATH, with `args` in `cwd`; resolves its standard output. */
+const runNpm = (args: string[], cwd: string) =>
+  new Promise<string>((resolve, reject) => {
     execFile(
       'npm',
       args,
@@ -63,17 +60,15 @@ async function contextVersion(containerfile: string, tarballs: string[]): Promis
 export async function stageImageContext(options: {
   containerfile: string;
   dir: string;
-  npm?: RunNpm;
   onProgress?: (line: string) => void;
 }): Promise<{ tarballs: string[]; version: string }> {
-  const npm = options.npm ?? runNpm;
   const vendor = join(options.dir, 'vendor');
   await rm(vendor, { recursive: true, force: true });
   await mkdir(vendor, { recursive: true });
   await copyFile(options.containerfile, join(options.dir, basename(options.containerfile)));
   for (const spec of IMAGE_NPM_PACKAGES) {
     options.onProgress?.(`fetching ${spec} from npm`);
-    await npm(['pack', spec, '--pack-destination', vendor, '--silent'], options.dir).catch(
+    await runNpm(['pack', spec, '--pack-destination', vendor, '--silent'], options.dir).catch(
       (error: unknown) => {
         throw imageContextErrors.fetchFailed(spec, error);
       },

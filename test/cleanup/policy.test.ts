@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Decision, decide, EXITED_HOURS, HOUR_MS } from '../../src/cleanup/policy.js';
-import { workspaceLabels } from '../../src/quadlet/names.js';
 import type { WorkspaceStatus } from '../../src/workspaces/driver.js';
 import { createFakeClock } from '../support/fake-clock.js';
+import { earlier, now, workspace } from '../support/policy-cases.js';
 
-const clock = createFakeClock();
-const now = clock.now();
 const H = HOUR_MS;
-const earlier = (ms: number) => new Date(now.getTime() - ms);
-
-/** A workspace of user 1, labelled as ours unless the case says otherwise. */
-function workspace(facts: Partial<WorkspaceStatus>): WorkspaceStatus {
-  return {
-    userId: '1',
-    container: 'claude-web-user-1',
-    volume: 'claude-web-user-1-data',
-    state: 'running',
-    crashed: false,
-    labels: workspaceLabels('1'),
-    createdAt: earlier(1000 * H),
-    startedAt: earlier(1000 * H),
-    ...facts,
-  };
-}
 
 type Case = {
   name: string;

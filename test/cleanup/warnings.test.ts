@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decide, EXITED_HOURS, HOUR_MS, type PolicyConfig } from '../../src/cleanup/policy.js';
 import { removalNotices } from '../../src/cleanup/warnings.js';
-import { workspaceLabels } from '../../src/quadlet/names.js';
 import type { WorkspaceStatus } from '../../src/workspaces/driver.js';
-import { createFakeClock } from '../support/fake-clock.js';
+import { earlier, now, workspace } from '../support/policy-cases.js';
 
-const now = createFakeClock().now();
 const H = HOUR_MS;
-const earlier = (ms: number) => new Date(now.getTime() - ms);
-
-const workspace = (facts: Partial<WorkspaceStatus> = {}): WorkspaceStatus => ({
-  userId: '1',
-  container: 'claude-web-user-1',
-  volume: 'claude-web-user-1-data',
-  state: 'running',
-  crashed: false,
-  labels: workspaceLabels('1'),
-  startedAt: earlier(1000 * H),
-  ...facts,
-});
 
 type Case = {
   name: string;
