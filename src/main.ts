@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createAuthService } from './auth/auth-service.js';
 import { announceFirstAdmin } from './auth/first-admin.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
-import { createTrustedProxy } from './auth/trusted-proxy.js';
+import { createProxyAddresses, createTrustedProxy } from './auth/trusted-proxy.js';
 import { EXITED_HOURS, HOUR_MS } from './cleanup/policy.js';
 import { scheduleCleanup } from './cleanup/schedule.js';
 import { createCleanupSweep } from './cleanup/sweep.js';
@@ -19,6 +19,7 @@ import { type Config, loadConfig } from './config/load-config.js';
 import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
 import { createCleanupRunsRepository } from './db/cleanup-runs-repository.js';
 import { createDb } from './db/create-db.js';
+import { createLoginAttemptsRepository } from './db/login-attempts-repository.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
 import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
@@ -86,6 +87,7 @@ function openParts(config: Config, clock: Clock, log: Logger) {
       sessions: createSessionsRepository(db),
       runs: createCleanupRunsRepository(db),
       authSessions: createAuthSessionsRepository(db),
+      loginAttempts: createLoginAttemptsRepository(db),
     };
   };
   const repo =
@@ -202,7 +204,7 @@ async function serve(config: Config): Promise<void> {
   const auth = createAuthService({
     users: repos.users,
     authSessions: repos.authSessions,
-    limiter: createLoginLimiter({ clock }),
+    limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
     clock,
   });
   const sessions = createSessionsService({ sessions: repos.sessions, podman, clock });
@@ -219,6 +221,7 @@ async function serve(config: Config): Promise<void> {
     log,
     publicOrigin: config.publicOrigin,
     proxy,
+    proxyAddresses: createProxyAddresses(config.proxyAddresses),
     version: version(),
     cleanup,
     admin,

@@ -42,14 +42,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       password: string,
       address: string,
     ): Promise<{ token: string; user: User; expiresAt: Date }> {
-      const key = `${username}\u0000${address}`;
-      limiter.begin(key);
+      await limiter.begin(username, address);
       const user = await users.findByUsername(username);
       const hash = user?.passwordHash ?? (await decoy);
       const ok = await hashing.run(() => verifyPassword(hash, password));
       if (!user || !ok || user.disabledAt || !user.passwordHash)
         throw authErrors.invalidCredentials();
-      limiter.succeed(key);
+      await limiter.succeed(username, address);
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + idleMs);

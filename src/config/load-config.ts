@@ -18,6 +18,8 @@ export interface Config {
   publicOrigin: string;
   /** Trusted reverse-proxy authentication; absent when off. */
   authProxy?: { header: string; addresses: string[] };
+  /** The reverse proxies in front of the server: their X-Forwarded-For names the client. */
+  proxyAddresses: string[];
   workspace: {
     driver: Values['WORKSPACE_DRIVER'];
     quadletDir: string;
@@ -84,6 +86,7 @@ function toConfig(v: Values): Config {
     authProxy: v.AUTH_PROXY_HEADER
       ? { header: v.AUTH_PROXY_HEADER, addresses: v.AUTH_PROXY_ADDRESSES }
       : undefined,
+    proxyAddresses: v.AUTH_PROXY_ADDRESSES,
     workspace: {
       driver: v.WORKSPACE_DRIVER,
       quadletDir: v.QUADLET_DIR,

@@ -167,7 +167,7 @@ export const variables = {
   }),
   AUTH_PROXY_ADDRESSES: variable({
     description:
-      'Addresses or CIDR ranges the proxy connects from, comma-separated. `AUTH_PROXY_HEADER` from any other address is refused.',
+      'Addresses or CIDR ranges the reverse proxy connects from, comma-separated. Only they may send `AUTH_PROXY_HEADER`, and their `X-Forwarded-For` names the client whose failed logins are counted.',
     defaultText: '127.0.0.1,::1',
     default: () => '127.0.0.1,::1',
     allowed: 'comma-separated IP addresses or CIDR ranges, such as 127.0.0.1,10.0.0.0/8',

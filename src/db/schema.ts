@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -118,4 +119,23 @@ export const authSessions = pgTable(
     expiresAt: at('expires_at').notNull(),
   },
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Login attempts of the last window, counted by the login limiter. Kept in the database so
+ * that a restart does not forget them and every server on one database shares them.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    // Attempts come and go by the million over the years: bigint never runs out.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    username: text('username').notNull(),
+    address: text('address').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [
+    index('login_attempts_username_idx').on(t.username, t.at),
+    index('login_attempts_at_idx').on(t.at),
+  ],
 );

@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import type { AuthService } from '../auth/auth-service.js';
-import type { TrustedProxy } from '../auth/trusted-proxy.js';
+import {
+  createProxyAddresses,
+  type ProxyAddresses,
+  type TrustedProxy,
+} from '../auth/trusted-proxy.js';
 import type { Clock } from '../clock/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
@@ -25,6 +29,8 @@ export interface AppDeps {
   publicOrigin: string;
   /** Trusted reverse-proxy authentication, when configured. */
   proxy?: TrustedProxy;
+  /** The reverse proxies whose X-Forwarded-For is believed; none when absent. */
+  proxyAddresses?: ProxyAddresses;
   cleanup?: HealthDeps['cleanup'];
   sessionCounts?: HealthDeps['sessionCounts'];
   /** The admin API and page; absent, neither is served. */
@@ -40,6 +46,7 @@ export function createApp({
   sessions,
   publicOrigin,
   proxy,
+  proxyAddresses = createProxyAddresses([]),
   cleanup,
   sessionCounts,
   admin,
@@ -48,7 +55,8 @@ export function createApp({
   const identity = createIdentity({ auth, proxy });
   app.use(checkedInput());
   app.use(sameOriginOnly(publicOrigin));
-  app.route('/', authRoutes({ auth, identity, secureCookie: publicOrigin.startsWith('https:') }));
+  const secureCookie = publicOrigin.startsWith('https:');
+  app.route('/', authRoutes({ auth, identity, secureCookie, proxies: proxyAddresses }));
   app.route('/', sessionRoutes({ identity, sessions }));
   if (admin) app.route('/', adminRoutes(identity, { ...admin, cleanup }));
   app.route('/', webRoutes());

@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AuthService } from '../auth/auth-service.js';
+import type { ProxyAddresses } from '../auth/trusted-proxy.js';
 import type { User } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import { type Identity, remoteAddress, SESSION_COOKIE } from './identity.js';
@@ -32,10 +33,13 @@ export function authRoutes({
   auth,
   identity,
   secureCookie,
+  proxies,
 }: {
   auth: AuthService;
   identity: Identity;
   secureCookie: boolean;
+  /** Who may name the client's address in X-Forwarded-For (the login limiter keys on it). */
+  proxies: ProxyAddresses;
 }) {
   const app = new Hono<AuthEnv>();
 
@@ -46,7 +50,7 @@ export function authRoutes({
     const { token, user, expiresAt } = await auth.login(
       body.data.username,
       body.data.password,
-      remoteAddress(c) ?? 'unknown',
+      proxies.client(remoteAddress(c), c.req.header('x-forwarded-for')) ?? 'unknown',
     );
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,

@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthService } from '../../src/auth/auth-service.js';
-import { createLoginLimiter } from '../../src/auth/login-limiter.js';
+import { createLoginLimiter, DEFAULT_SLOW_DOWN, slowDownMs } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import type { Database } from '../../src/db/create-db.js';
+import { createLoginAttemptsRepository } from '../../src/db/login-attempts-repository.js';
 import { authSessions } from '../../src/db/schema.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { databaseTargets } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';
 
 const targets = await databaseTargets();
@@ -21,7 +23,12 @@ describe.each(targets)('logging in, on $kind', (target) => {
     database = await target.open();
     clock = createFakeClock();
     users = createUsersRepository(database);
-    const limiter = createLoginLimiter({ clock, maxFailures: 5, windowMs: 15 * 60_000 });
+    const limiter = createLoginLimiter({
+      attempts: createLoginAttemptsRepository(database),
+      clock,
+      maxFailures: 5,
+      windowMs: 15 * 60_000,
+    });
     auth = createAuthService({
       users,
       authSessions: createAuthSessionsRepository(database),
@@ -102,6 +109,41 @@ describe.each(targets)('logging in, on $kind', (target) => {
     expect(codes[37]).toBe('auth.rate_limited');
   });
 
+  /** Lets `attempt` run to its end, moving the clock on while it waits. */
+  async function withTimePassing<T>(attempt: Promise<T>): Promise<T> {
+    let settled = false;
+    attempt.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!settled) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(500);
+    }
+    return attempt;
+  }
+
+  it('slows a username guessed at from many addresses down, but never locks its owner out', async () => {
+    for (let address = 1; address <= 4; address++) {
+      for (let i = 0; i < 5; i++) {
+        await withTimePassing(auth.login('alice', 'guess', `10.0.1.${address}`)).catch(() => {});
+      }
+      await expect(auth.login('alice', 'guess', `10.0.1.${address}`)).rejects.toMatchObject({
+        code: 'auth.rate_limited',
+      });
+    }
+    // 20 attempts at alice: her own login waits 8 s, the longest wait, and then succeeds.
+    const pending = auth.login('alice', PASSWORD, '10.0.0.1');
+    let done = false;
+    pending.then(() => (done = true)).catch(() => {});
+    await eventually(() => expect(clock.pending()).toBe(1));
+    clock.advance(7_999);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(done).toBe(false);
+    clock.advance(1);
+    await expect(pending).resolves.toMatchObject({ user: { username: 'alice' } });
+  });
+
   it('expires a login left unused, and extends one in use', async () => {
     const { token } = await auth.login('alice', PASSWORD, '10.0.0.1');
     clock.advance(50 * 60_000);
@@ -122,6 +164,20 @@ describe.each(targets)('logging in, on $kind', (target) => {
     await expect(auth.authenticate(undefined)).rejects.toMatchObject({
       code: 'auth.unauthenticated',
     });
+  });
+});
+
+describe('the slow-down of a username', () => {
+  it.each([
+    [0, 0],
+    [9, 0],
+    [10, 500],
+    [11, 1_000],
+    [13, 4_000],
+    [14, 8_000],
+    [1_000_000, 8_000],
+  ])('after %i attempts waits %i ms', (attempts, ms) => {
+    expect(slowDownMs(attempts, DEFAULT_SLOW_DOWN)).toBe(ms);
   });
 });
 

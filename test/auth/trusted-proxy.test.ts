@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTrustedProxy } from '../../src/auth/trusted-proxy.js';
+import { createProxyAddresses, createTrustedProxy } from '../../src/auth/trusted-proxy.js';
 import { isAppError } from '../../src/errors/app-error.js';
 
 const proxy = createTrustedProxy({
@@ -47,5 +47,42 @@ describe('the trusted proxy', () => {
 
   it.each([...trusted, ...untrusted])('has nothing to say without the header (%j)', (address) => {
     expect(proxy.username(undefined, address)).toBeUndefined();
+  });
+});
+
+const proxies = createProxyAddresses(['127.0.0.1', '10.1.0.0/16']);
+
+const clients: [
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  client: string | undefined,
+][] = [
+  // Not a proxy: the peer is the client, whatever it claims.
+  ['203.0.113.5', '198.51.100.1', '203.0.113.5'],
+  ['::ffff:203.0.113.5', undefined, '203.0.113.5'],
+  // A proxy without the header: the proxy itself.
+  ['127.0.0.1', undefined, '127.0.0.1'],
+  // A proxy naming its client.
+  ['127.0.0.1', '198.51.100.1', '198.51.100.1'],
+  ['::ffff:127.0.0.1', ' 198.51.100.1 ', '198.51.100.1'],
+  // Entries left of the first untrusted hop were written by the client: never believed.
+  ['127.0.0.1', '6.6.6.6, 198.51.100.1', '198.51.100.1'],
+  // A chain of proxies: the right-most hop that is not one of them.
+  ['127.0.0.1', '198.51.100.1, 10.1.2.3', '198.51.100.1'],
+  ['127.0.0.1', 'garbage, 10.1.2.3', '10.1.2.3'],
+  ['127.0.0.1', 'garbage', '127.0.0.1'],
+  ['127.0.0.1', '', '127.0.0.1'],
+  ['127.0.0.1', '2001:db8::7', '2001:db8::7'],
+  [undefined, '198.51.100.1', undefined],
+];
+
+describe('the client behind the proxies', () => {
+  it.each(clients)('from %j with X-Forwarded-For %j is %j', (peer, forwardedFor, client) => {
+    expect(proxies.client(peer, forwardedFor)).toBe(client);
+  });
+
+  it('reads no more than 16 hops of a long header', () => {
+    const hops = Array.from({ length: 10_000 }, () => '10.1.0.1').join(',');
+    expect(proxies.client('127.0.0.1', `198.51.100.1,${hops}`)).toBe('10.1.0.1');
   });
 });

@@ -9,6 +9,7 @@ import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import { createDb } from '../../src/db/create-db.js';
+import { createLoginAttemptsRepository } from '../../src/db/login-attempts-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 
 const bin = join(import.meta.dirname, '../../bin/claude-web.js');
@@ -43,7 +44,10 @@ describe('claude-web users add (embedded database)', () => {
       const auth = createAuthService({
         users,
         authSessions: createAuthSessionsRepository(database),
-        limiter: createLoginLimiter({ clock: systemClock }),
+        limiter: createLoginLimiter({
+          attempts: createLoginAttemptsRepository(database),
+          clock: systemClock,
+        }),
         clock: systemClock,
       });
       await expect(auth.login('root', password ?? '', '127.0.0.1')).resolves.toMatchObject({

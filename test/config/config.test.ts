@@ -28,6 +28,7 @@ describe('defaults', () => {
         sudo: true,
         limits: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 2048 },
       },
+      proxyAddresses: ['127.0.0.1', '::1'],
       logLevel: 'info',
       terminal: { attach: 'exec', scrollbackLines: 10_000, keepaliveMs: 30_000 },
     } satisfies Config);

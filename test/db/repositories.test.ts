@@ -40,6 +40,7 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
       'auth_sessions',
       'cleanup_decisions',
       'cleanup_runs',
+      'login_attempts',
       'sessions',
       'users',
       'workspaces',

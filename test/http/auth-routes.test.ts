@@ -91,3 +91,43 @@ describe('logging in over HTTP', () => {
     expect((await t.app.request('/api/me', { headers: { cookie } })).status).toBe(401);
   });
 });
+
+describe('logging in behind a reverse proxy', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ proxyAddresses: ['127.0.0.1'] });
+    await t.addUser('alice', PASSWORD);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  /** A login arriving on a connection from `peer`, as the Node server presents it. */
+  const loginFrom = (peer: string, password: string, forwardedFor?: string) =>
+    t.app.request(
+      '/api/login',
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: PUBLIC_ORIGIN,
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+        },
+        body: JSON.stringify({ username: 'alice', password }),
+      },
+      { incoming: { socket: { remoteAddress: peer } } },
+    );
+
+  it('counts guesses per forwarded client: one client’s lock is not another’s', async () => {
+    for (let i = 0; i < 5; i++) await loginFrom('127.0.0.1', 'guess guess', '198.51.100.1');
+    expect((await loginFrom('127.0.0.1', PASSWORD, '198.51.100.1')).status).toBe(429);
+    expect((await loginFrom('127.0.0.1', PASSWORD, '198.51.100.2')).status).toBe(200);
+  });
+
+  it('believes X-Forwarded-For only from the proxy', async () => {
+    for (let i = 0; i < 5; i++) await loginFrom('203.0.113.9', 'guess guess', `198.51.100.${i}`);
+    expect((await loginFrom('203.0.113.9', PASSWORD, '198.51.100.77')).status).toBe(429);
+    expect((await loginFrom('127.0.0.1', PASSWORD, '203.0.113.9')).status).toBe(429);
+    expect((await loginFrom('127.0.0.1', PASSWORD, '198.51.100.77')).status).toBe(200);
+  });
+});

@@ -3,12 +3,13 @@ import { pino } from 'pino';
 import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import type { TrustedProxy } from '../../src/auth/trusted-proxy.js';
+import { createProxyAddresses, type TrustedProxy } from '../../src/auth/trusted-proxy.js';
 import { scheduleCleanup } from '../../src/cleanup/schedule.js';
 import type { Clock } from '../../src/clock/clock.js';
 import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb } from '../../src/db/create-db.js';
+import { createLoginAttemptsRepository } from '../../src/db/login-attempts-repository.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { createApp } from '../../src/http/app.js';
@@ -33,6 +34,8 @@ export async function createTestApp(
     checks?: ReadinessCheck[];
     clock?: Clock & { advance(ms: number): void };
     proxy?: TrustedProxy;
+    /** AUTH_PROXY_ADDRESSES: whose X-Forwarded-For names the client. */
+    proxyAddresses?: string[];
   } = {},
 ) {
   const clock = options.clock ?? createFakeClock();
@@ -44,7 +47,7 @@ export async function createTestApp(
   const auth = createAuthService({
     users,
     authSessions: createAuthSessionsRepository(database),
-    limiter: createLoginLimiter({ clock }),
+    limiter: createLoginLimiter({ attempts: createLoginAttemptsRepository(database), clock }),
     clock,
   });
   const podman = createPodmanClient({ socketPath: testSocketPath() });
@@ -84,6 +87,7 @@ export async function createTestApp(
     auth,
     publicOrigin: PUBLIC_ORIGIN,
     proxy: options.proxy,
+    proxyAddresses: createProxyAddresses(options.proxyAddresses ?? []),
     cleanup,
     sessionCounts: () => sessionsRepo.countByStatus(),
     admin: { management, sweep, users, authSessions, sessions: sessionsRepo, clock },
