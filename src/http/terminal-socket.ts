@@ -147,11 +147,9 @@ function connect(
     const workspace = await workspaces.ensure(userId, {
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });
-    const terminal = await attach.attach({
-      container: workspace.container,
-      session: sessionId,
-      size,
-    });
+    const terminal = await deps.sessions.whileLive(user, sessionId, () =>
+      attach.attach({ container: workspace.container, session: sessionId, size }),
+    );
     await sessionsRepo.setStatus(sessionId, 'active');
     // Counted only once attached for good: `detached` undoes only successful attaches.
     attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);

@@ -4,6 +4,7 @@ import type { User } from '../db/users-repository.js';
 import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
 import { workspaceNames } from '../quadlet/names.js';
+import { createSessionOrder } from './session-order.js';
 import { TERMINAL_USER, tmuxKillCommand } from './tmux.js';
 
 export const MAX_SESSION_NAME = 64;
@@ -30,6 +31,8 @@ export function createSessionsService({
   podman: PodmanClient;
   clock: Clock;
 }) {
+  const order = createSessionOrder();
+
   /** Someone else's session is answered exactly like a missing one. */
   async function own(user: User, id: string): Promise<Session> {
     const session = await sessions.get(id);
@@ -55,10 +58,23 @@ export function createSessionsService({
       return sessions.rename(id, checkName(name));
     },
     /** Closes the session for good: its shell and programs end, and it is marked dead. */
-    async close(user: User, id: string) {
-      await own(user, id);
-      await endTmux(user, id);
-      return sessions.end(id, 'closed by its user', clock.now());
+    close(user: User, id: string) {
+      return order.run(id, async () => {
+        await own(user, id);
+        await endTmux(user, id);
+        return sessions.end(id, 'closed by its user', clock.now());
+      });
+    },
+    /**
+     * Runs `attach` (which creates the tmux session when it is missing) unless the session
+     * has ended, in turn with closes of the same session: a close asked for meanwhile runs
+     * after it and ends what it created.
+     */
+    whileLive<T>(user: User, id: string, attach: () => Promise<T>): Promise<T> {
+      return order.run(id, async () => {
+        await own(user, id);
+        return attach();
+      });
     },
   };
 }

@@ -1,0 +1,91 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workspaceNames } from '../../src/quadlet/names.js';
+import { TERMINAL_USER, TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
+import { eventually } from '../support/eventually.js';
+import { type LiveServer, startLiveServer, type TerminalClient } from '../support/live-server.js';
+import { realPodman } from '../support/podman.js';
+
+const podman = await realPodman();
+const CYCLES = Number(process.env.ATTACH_CYCLES ?? 200);
+const attached = (t: TerminalClient) =>
+  eventually(
+    () => expect(t.controls).toContainEqual(expect.objectContaining({ state: 'attached' })),
+    {
+      withinMs: 120_000,
+    },
+  );
+
+describe.skipIf(!podman).each(['exec', 'pty'])(
+  'terminals of the real server, attached by %s',
+  (attach) => {
+    if (!podman) return;
+    let server: LiveServer;
+    let cookie = '';
+    let container = '';
+    const inWorkspace = async (cmd: string[]) =>
+      (await podman.exec.run(container, cmd, { user: TERMINAL_USER })).stdout;
+
+    beforeAll(async () => {
+      server = await startLiveServer(podman, {
+        users: [`cycler${attach}`],
+        env: { TERMINAL_ATTACH: attach },
+      });
+      cookie = await server.login(`cycler${attach}`);
+      container = workspaceNames(String(server.ids[`cycler${attach}`])).container;
+    });
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    it(`leaves as many tmux clients as terminals are open, over ${CYCLES} open/close cycles`, async () => {
+      const session = await server.newSession(cookie, 'cycled');
+      const clients = async () =>
+        (await inWorkspace(tmuxClientsCommand(session))).split('\n').filter(Boolean).length;
+      const kept = await server.terminal(cookie, session);
+      await attached(kept);
+      expect(await clients()).toBe(1);
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        const terminal = await server.terminal(cookie, session);
+        await attached(terminal);
+        expect(await clients(), `cycle ${cycle}, open`).toBe(2);
+        // Half the clients say goodbye, half vanish (a reset, as a sleeping laptop's).
+        if (cycle % 2 === 0) terminal.ws.close();
+        else terminal.ws.terminate();
+        await terminal.closed;
+        await eventually(async () => expect(await clients(), `cycle ${cycle}, closed`).toBe(1), {
+          withinMs: 15_000,
+        });
+      }
+      kept.type('echo "STILL=$((6*7))"\r');
+      await kept.waitFor(/STILL=42/);
+    }, 1_800_000);
+
+    it('leaves no tmux session behind a session deleted while its terminal was opening, 50 times', async () => {
+      const deleted: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const session = await server.newSession(cookie, `brief ${i}`);
+        const terminal = await server.terminal(cookie, session);
+        await server.api('DELETE', `/api/sessions/${session}`, cookie);
+        deleted.push(session);
+        // The server ends the terminal; one it kept open is closed here, as a tab would be.
+        await Promise.race([terminal.closed, sleep(10_000)]);
+        terminal.ws.terminate();
+      }
+      await eventually(
+        async () => {
+          const left = await inWorkspace([
+            'tmux',
+            '-L',
+            TMUX_SOCKET,
+            'list-sessions',
+            '-F',
+            '#{session_name}',
+          ]).catch(() => '');
+          expect(deleted.filter((s) => left.includes(s))).toEqual([]);
+        },
+        { withinMs: 15_000 },
+      );
+    }, 600_000);
+  },
+);
