@@ -20,6 +20,7 @@ import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
 import { createCleanupRunsRepository } from './db/cleanup-runs-repository.js';
 import { createDb } from './db/create-db.js';
 import { createLoginAttemptsRepository } from './db/login-attempts-repository.js';
+import { createServerStateRepository } from './db/server-state-repository.js';
 import { createSessionsRepository } from './db/sessions-repository.js';
 import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
@@ -39,6 +40,9 @@ import { createWorkspaceManagement } from './workspaces/management.js';
 import { reportWorkspaces } from './workspaces/report.js';
 import { createImageUpgrades } from './workspaces/upgrade.js';
 import { createWorkspaceUsage } from './workspaces/usage.js';
+
+/** Where the event watcher keeps the last event it handled. */
+const WATCHER_CHECKPOINT = 'watcher.last-event';
 
 /** The composition root: the only place that reads the process's environment and wires it. */
 export async function main(argv: string[]): Promise<number> {
@@ -88,6 +92,7 @@ function openParts(config: Config, clock: Clock, log: Logger) {
       runs: createCleanupRunsRepository(db),
       authSessions: createAuthSessionsRepository(db),
       loginAttempts: createLoginAttemptsRepository(db),
+      serverState: createServerStateRepository(db),
     };
   };
   const repo =
@@ -209,7 +214,16 @@ async function serve(config: Config): Promise<void> {
   });
   const sessions = createSessionsService({ sessions: repos.sessions, podman, clock });
   const proxy = config.authProxy && createTrustedProxy(config.authProxy);
-  const watcher = watchWorkspaces({ podman, sessions: repos.sessions, clock, log });
+  const watcher = watchWorkspaces({
+    podman,
+    sessions: repos.sessions,
+    clock,
+    log,
+    checkpoint: {
+      load: () => repos.serverState.get(WATCHER_CHECKPOINT),
+      save: (timeNano) => repos.serverState.set(WATCHER_CHECKPOINT, timeNano),
+    },
+  });
   const sweep = await parts.sweep();
   const { intervalHours } = config.cleanup;
   const cleanup = scheduleCleanup({ sweep, runs: repos.runs, clock, log, intervalHours });
@@ -226,10 +240,12 @@ async function serve(config: Config): Promise<void> {
     cleanup,
     admin,
     sessionCounts: () => repos.sessions.countByStatus(),
+    events: watcher.health,
     checks: [
       { name: 'database', check: () => database.ping() },
       { name: 'podman', check: () => podman.ping() },
       { name: 'cleanup scheduler', check: cleanup.check },
+      { name: 'podman events', check: watcher.check },
     ],
   });
   const server = await startServer(app, config.listen, log);

@@ -139,3 +139,9 @@ export const loginAttempts = pgTable(
     index('login_attempts_at_idx').on(t.at),
   ],
 );
+
+/** What the server keeps between runs that belongs to no user: one value per key. */
+export const serverState = pgTable('server_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -33,6 +33,7 @@ export interface AppDeps {
   proxyAddresses?: ProxyAddresses;
   cleanup?: HealthDeps['cleanup'];
   sessionCounts?: HealthDeps['sessionCounts'];
+  events?: HealthDeps['events'];
   /** The admin API and page; absent, neither is served. */
   admin?: AdminDeps;
 }
@@ -49,6 +50,7 @@ export function createApp({
   proxyAddresses = createProxyAddresses([]),
   cleanup,
   sessionCounts,
+  events,
   admin,
 }: AppDeps): Hono {
   const app = new Hono();
@@ -61,7 +63,7 @@ export function createApp({
   if (admin) app.route('/', adminRoutes(identity, { ...admin, cleanup }));
   app.route('/', webRoutes());
 
-  app.route('/', healthRoutes({ clock, checks, version, cleanup, sessionCounts }));
+  app.route('/', healthRoutes({ clock, checks, version, cleanup, sessionCounts, events }));
 
   app.notFound((c) =>
     c.json(

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { CleanupStatus } from '../cleanup/schedule.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionStatus } from '../db/sessions-repository.js';
+import type { WatcherHealth } from '../terminals/workspace-watcher.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
 
 export interface HealthDeps {
@@ -11,6 +12,8 @@ export interface HealthDeps {
   /** The cleanup schedule, where this process runs one. */
   cleanup?: { status(): Promise<CleanupStatus> };
   sessionCounts?: () => Promise<Record<SessionStatus, number>>;
+  /** The Podman event stream's state, where this process follows it. */
+  events?: () => WatcherHealth;
 }
 
 const OUTCOMES = ['running', 'ok', 'partial', 'failed'] as const;
@@ -21,10 +24,11 @@ type Sample = [labels: string, value?: string];
 interface Facts {
   cleanup?: CleanupStatus;
   counts?: Record<SessionStatus, number>;
+  events?: WatcherHealth;
 }
 
-/** Every metric: its name, its help, and its samples from what is known now. */
-const gauges: [name: string, help: string, samples: (f: Facts) => Sample[]][] = [
+/** Every metric: its name, its help, its samples from what is known now, and its type. */
+const gauges: [name: string, help: string, samples: (f: Facts) => Sample[], type?: 'counter'][] = [
   [
     'claude_web_cleanup_last_run_start_seconds',
     'Start of the latest cleanup run (Unix time).',
@@ -60,6 +64,17 @@ const gauges: [name: string, help: string, samples: (f: Facts) => Sample[]][] = 
     (f) => [['', f.cleanup && String(f.cleanup.failedInARow)]],
   ],
   [
+    'claude_web_event_stream_up',
+    'Whether the Podman event stream (deaths of workspaces) is followed right now.',
+    (f) => [['', f.events && (f.events.up ? '1' : '0')]],
+  ],
+  [
+    'claude_web_event_stream_breaks_total',
+    'Times the Podman event stream broke since the server started.',
+    (f) => [['', f.events && String(f.events.breaks)]],
+    'counter',
+  ],
+  [
     'claude_web_sessions',
     'Terminal sessions by status.',
     (f) => Object.entries(f.counts ?? {}).map(([s, n]) => [`{status="${s}"}`, String(n)]),
@@ -72,12 +87,13 @@ async function metrics(deps: HealthDeps): Promise<string> {
   const facts: Facts = {
     cleanup: await deps.cleanup?.status().catch(() => undefined),
     counts: await deps.sessionCounts?.().catch(() => undefined),
+    events: deps.events?.(),
   };
-  const lines = gauges.flatMap(([name, help, samples]) => {
+  const lines = gauges.flatMap(([name, help, samples, type = 'gauge']) => {
     const known = samples(facts).filter(([, value]) => value !== undefined);
     if (known.length === 0) return [];
     const values = known.map(([labels, value]) => `${name}${labels} ${value}`);
-    return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...values];
+    return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...values];
   });
   return `${lines.join('\n')}\n`;
 }

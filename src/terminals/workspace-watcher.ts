@@ -12,6 +12,20 @@ export interface WorkspaceWatcherDeps {
   log: Logger;
   /** Waits before following the event stream again after it broke. */
   retryMs?: number;
+  /**
+   * Where the last handled event is kept (its Podman `timeNano`), so that after a break or
+   * a restart the stream resumes from it and deaths meanwhile are still seen.
+   */
+  checkpoint?: { load(): Promise<string | undefined>; save(timeNano: string): Promise<void> };
+  /** Readiness fails once the stream has been down this long. */
+  downAfterMs?: number;
+}
+
+export interface WatcherHealth {
+  /** Whether the stream is followed right now. */
+  up: boolean;
+  /** Times the stream broke since the start. */
+  breaks: number;
 }
 
 /** The reason written on sessions whose workspace container died. */
@@ -27,6 +41,9 @@ export function diedReason(event: PodmanEvent): string {
  */
 export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
   subscribed: Promise<void>;
+  health(): WatcherHealth;
+  /** Rejects when the stream has been down longer than `downAfterMs`. */
+  check(): Promise<void>;
   stop(): void;
 } {
   const abort = new AbortController();
@@ -35,6 +52,18 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
   const subscribed = new Promise<void>((resolve) => {
     markSubscribed = resolve;
   });
+  const state = {
+    up: false,
+    breaks: 0,
+    downSince: deps.clock.now(),
+    last: undefined as bigint | undefined,
+  };
+  const loaded = (deps.checkpoint?.load() ?? Promise.resolve(undefined)).then(
+    (saved) => {
+      if (saved !== undefined && /^\d+$/.test(saved)) state.last = BigInt(saved);
+    },
+    (err: unknown) => deps.log.warn({ err }, 'event watcher checkpoint not read'),
+  );
 
   async function onDied(event: PodmanEvent) {
     if (event.Action !== 'died') return;
@@ -47,17 +76,30 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
     );
   }
 
+  /** Handles an event once: a resumed stream replays the second it resumed from. */
+  async function handle(event: PodmanEvent) {
+    const at = BigInt(event.timeNano ?? 0);
+    if (state.last !== undefined && at <= state.last) return;
+    await onDied(event).catch((err: unknown) =>
+      deps.log.error({ err }, 'sessions of a dead workspace not updated'),
+    );
+    state.last = at;
+    await deps.checkpoint
+      ?.save(String(at))
+      .catch((err: unknown) => deps.log.warn({ err }, 'event watcher checkpoint not kept'));
+  }
+
   async function follow(): Promise<void> {
+    await loaded;
+    const since = state.last === undefined ? undefined : new Date(Number(state.last / 1_000_000n));
     const events = await deps.podman.events({
       filters: { type: ['container'], event: ['died'], label: [`${LABEL_MANAGED}=true`] },
+      since,
       signal: abort.signal,
     });
+    state.up = true;
     markSubscribed();
-    for await (const event of events) {
-      await onDied(event).catch((err: unknown) =>
-        deps.log.error({ err }, 'sessions of a dead workspace not updated'),
-      );
-    }
+    for await (const event of events) await handle(event);
   }
 
   const loop = () => {
@@ -68,6 +110,11 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
     );
   };
   const retry = (why: string) => {
+    if (state.up) {
+      state.up = false;
+      state.breaks++;
+      state.downSince = deps.clock.now();
+    }
     if (abort.signal.aborted) return;
     deps.log.warn({ retryInMs: deps.retryMs ?? 2_000 }, why);
     cancelRetry = deps.clock.setTimeout(loop, deps.retryMs ?? 2_000);
@@ -76,6 +123,14 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
   return {
     /** Resolves once Podman accepted the subscription: later deaths are seen. */
     subscribed,
+    health: () => ({ up: state.up, breaks: state.breaks }),
+    async check() {
+      const downMs = deps.clock.now().getTime() - state.downSince.getTime();
+      if (state.up || downMs < (deps.downAfterMs ?? 60_000)) return;
+      throw new Error(
+        `the Podman event stream has been down for ${Math.round(downMs / 1000)} s: stopped workspaces are not noticed`,
+      );
+    },
     stop() {
       abort.abort();
       cancelRetry();

@@ -41,6 +41,7 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
       'cleanup_decisions',
       'cleanup_runs',
       'login_attempts',
+      'server_state',
       'sessions',
       'users',
       'workspaces',

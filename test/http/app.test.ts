@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
+import { healthRoutes } from '../../src/http/health-routes.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { createTestApp } from '../support/test-app.js';
@@ -75,6 +76,25 @@ describe('health endpoints', () => {
       error: 'no answer within 5000 ms',
     });
     expect(clock.pending()).toBe(timers);
+  });
+
+  it('/metrics tells whether the Podman event stream is followed, and how often it broke', async () => {
+    const events = { up: false, breaks: 2 };
+    const app = healthRoutes({
+      clock: createFakeClock(),
+      checks: [],
+      version: '1',
+      events: () => events,
+    });
+    const text = await (await app.request('/metrics')).text();
+    expect(text).toMatch(
+      /^# TYPE claude_web_event_stream_up gauge\nclaude_web_event_stream_up 0$/m,
+    );
+    expect(text).toMatch(
+      /^# TYPE claude_web_event_stream_breaks_total counter\nclaude_web_event_stream_breaks_total 2$/m,
+    );
+    events.up = true;
+    expect(await (await app.request('/metrics')).text()).toMatch(/^claude_web_event_stream_up 1$/m);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -3,11 +3,18 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
-import { createSessionsRepository } from '../../src/db/sessions-repository.js';
+import { createServerStateRepository } from '../../src/db/server-state-repository.js';
+import {
+  createSessionsRepository,
+  type SessionsRepository,
+} from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
+import type { PodmanClient } from '../../src/podman/client.js';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { watchWorkspaces } from '../../src/terminals/workspace-watcher.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
+import { eventually } from '../support/eventually.js';
+import { createFakeClock } from '../support/fake-clock.js';
 import { realPodman, testImage } from '../support/podman.js';
 
 const podman = await realPodman();
@@ -78,5 +85,127 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
       });
     }
     expect((await sessions.get(b1.id)).status).toBe('detached');
+  });
+
+  /** A Podman whose event streams the test can break, as a dropped socket would. */
+  function breakablePodman() {
+    if (!podman) throw new Error('no Podman');
+    let breaker = new AbortController();
+    return {
+      podman: {
+        ...podman,
+        events(options: Parameters<typeof podman.events>[0] = {}) {
+          breaker = new AbortController();
+          const signals = [breaker.signal, ...(options.signal ? [options.signal] : [])];
+          return podman.events({ ...options, signal: AbortSignal.any(signals) });
+        },
+      },
+      breakStream: () => breaker.abort(),
+    };
+  }
+
+  it('sees a death that happened while its stream was broken, once the stream is back', async () => {
+    const users = createUsersRepository(database);
+    const sessions = createSessionsRepository(database);
+    const state = createServerStateRepository(database);
+    const checkpoint = {
+      load: () => state.get('watcher'),
+      save: (at: string) => state.set('watcher', at),
+    };
+    // Only the watchers of this test follow events from here on.
+    watcher.stop();
+    const { podman: breakable, breakStream } = breakablePodman();
+    const carol = await users.create({ username: 'carol', now: new Date() });
+    workspaceIds.push(String(carol.id));
+    await workspaces.ensure(String(carol.id));
+    const mine = watchWorkspaces({
+      podman: breakable as typeof podman,
+      sessions,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+      retryMs: 3_000,
+      checkpoint,
+    });
+    try {
+      await mine.subscribed;
+      // A first death, handled live: it becomes the checkpoint.
+      const before = await sessions.create({ userId: carol.id, name: 'before', now: new Date() });
+      await workspaces.stop(String(carol.id));
+      await eventually(async () => expect((await sessions.get(before.id)).status).toBe('dead'));
+      await eventually(async () => expect(await state.get('watcher')).toMatch(/^\d+$/));
+      await workspaces.ensure(String(carol.id));
+      const during = await sessions.create({ userId: carol.id, name: 'during', now: new Date() });
+
+      breakStream();
+      await eventually(() => expect(mine.health()).toEqual({ up: false, breaks: 1 }));
+      await workspaces.stop(String(carol.id));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await sessions.get(during.id)).status).toBe('detached');
+      await eventually(async () => expect((await sessions.get(during.id)).status).toBe('dead'), {
+        withinMs: 15_000,
+      });
+      expect(mine.health()).toEqual({ up: true, breaks: 1 });
+    } finally {
+      mine.stop();
+    }
+
+    // The server was down meanwhile: a new watcher resumes from the checkpoint, without
+    // ending again what a replayed death had already ended.
+    await workspaces.ensure(String(carol.id));
+    const later = await sessions.create({ userId: carol.id, name: 'later', now: new Date() });
+    const whileDown = await sessions.create({ userId: carol.id, name: 'down', now: new Date() });
+    const resumed = watchWorkspaces({
+      podman,
+      sessions,
+      clock: systemClock,
+      log: pino({ level: 'silent' }),
+      checkpoint,
+    });
+    try {
+      await resumed.subscribed;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await sessions.get(later.id)).status).toBe('detached');
+      resumed.stop();
+      await workspaces.stop(String(carol.id));
+      const again = watchWorkspaces({
+        podman,
+        sessions,
+        clock: systemClock,
+        log: pino({ level: 'silent' }),
+        checkpoint,
+      });
+      await again.subscribed;
+      await eventually(async () => expect((await sessions.get(whileDown.id)).status).toBe('dead'));
+      again.stop();
+    } finally {
+      resumed.stop();
+    }
+  });
+});
+
+describe('readiness of the event watcher', () => {
+  it('fails once the stream has been down for a minute, and says why', async () => {
+    const clock = createFakeClock();
+    const failing = {
+      events: () => Promise.reject(new Error('connect ENOENT podman.sock')),
+    } as unknown as PodmanClient;
+    const watcher = watchWorkspaces({
+      podman: failing,
+      sessions: {} as SessionsRepository,
+      clock,
+      log: pino({ level: 'silent' }),
+      downAfterMs: 60_000,
+    });
+    try {
+      clock.advance(59_000);
+      await expect(watcher.check()).resolves.toBeUndefined();
+      clock.advance(2_000);
+      await expect(watcher.check()).rejects.toThrow(
+        'the Podman event stream has been down for 61 s: stopped workspaces are not noticed',
+      );
+      expect(watcher.health()).toEqual({ up: false, breaks: 0 });
+    } finally {
+      watcher.stop();
+    }
   });
 });
