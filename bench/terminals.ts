@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { spawn as spawnPty } from 'node-pty';
 import { WebSocket, WebSocketServer } from 'ws';
 import { systemClock } from '../src/clock/clock.js';
+import { deflateOptions } from '../src/http/terminal-socket.js';
 import { createPodmanClient } from '../src/podman/client.js';
 import { workspaceNames } from '../src/quadlet/names.js';
 import { bridgeTerminal } from '../src/terminals/bridge.js';
@@ -53,9 +54,13 @@ function hostRssKb(): number {
 }
 
 /** A WebSocket server bridging to `driver`, and a client; resolves the client and its output. */
-async function wsTerminal(driver: AttachDriver) {
+async function wsTerminal(driver: AttachDriver, deflate = false) {
   const http = createServer();
-  const wss = new WebSocketServer({ server: http });
+  // The server's own compression settings, as a browser (which always offers it) gets them.
+  const wss = new WebSocketServer({
+    server: http,
+    perMessageDeflate: deflate ? deflateOptions(1024) : false,
+  });
   wss.on('connection', (ws) =>
     bridgeTerminal(
       ws,
@@ -64,7 +69,9 @@ async function wsTerminal(driver: AttachDriver) {
   );
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    perMessageDeflate: deflate,
+  });
   let tail = '';
   const waiters: (() => void)[] = [];
   client.on('message', (data, binary) => {
@@ -88,8 +95,8 @@ async function wsTerminal(driver: AttachDriver) {
   return { client, waitFor, reset, close };
 }
 
-async function catThroughput(driver: AttachDriver): Promise<number> {
-  const t = await wsTerminal(driver);
+async function catThroughput(driver: AttachDriver, deflate = false): Promise<number> {
+  const t = await wsTerminal(driver, deflate);
   t.client.send(Buffer.from('echo READY-$((1+1))\r'));
   await t.waitFor('READY-2');
   const start = performance.now();
@@ -213,6 +220,7 @@ try {
   );
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const rows: string[][] = [];
+  let deflated = { plain: Number.NaN, deflated: Number.NaN };
   for (const kind of ['exec', 'pty'] as const) {
     const driver = createAttachDriver({
       kind,
@@ -223,6 +231,7 @@ try {
       scrollbackLines: 10_000,
     });
     const mbps = await catThroughput(driver);
+    if (kind === 'exec') deflated = { plain: mbps, deflated: await catThroughput(driver, true) };
     const latency = await echoLatency(driver);
     const mem = await memoryPerTerminal(driver);
     const p = (q: number) =>
@@ -263,6 +272,10 @@ try {
       `  ${r[0]}: ${ratio(r[1], raw.mbps)}x, ${ratio(r[2], q(rawEcho, 0.5))}x, ${ratio(r[4], raw.memMb)}x`,
     );
   }
+  console.log(
+    `\ncat 100 MB, exec driver: with permessage-deflate ${deflated.deflated.toFixed(1)} MB/s, ` +
+      `without ${deflated.plain.toFixed(1)} MB/s: ${(deflated.plain / deflated.deflated).toFixed(2)}x the time`,
+  );
 } finally {
   await workspaces.remove(userId).catch(() => {});
   await podman.volumes.remove(workspaceNames(userId).volume, { force: true }).catch(() => {});

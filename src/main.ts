@@ -283,6 +283,7 @@ async function serve(config: Config): Promise<void> {
       ),
     keepaliveMs: config.terminal.keepaliveMs,
     scrollbackLines: config.terminal.scrollbackLines,
+    deflateThreshold: config.terminal.deflateThreshold,
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);

@@ -36,6 +36,8 @@ export interface Config {
     attach: Values['TERMINAL_ATTACH'];
     scrollbackLines: number;
     keepaliveMs: number;
+    /** Frames from this size on are compressed; absent: no compression. */
+    deflateThreshold?: number;
   };
 }
 
@@ -105,6 +107,7 @@ function toConfig(v: Values): Config {
       attach: v.TERMINAL_ATTACH,
       scrollbackLines: v.TERMINAL_SCROLLBACK_LINES,
       keepaliveMs: v.TERMINAL_KEEPALIVE_SECONDS * 1000,
+      deflateThreshold: v.TERMINAL_DEFLATE_THRESHOLD,
     },
   };
 }

@@ -242,6 +242,14 @@ export const variables = {
     allowed: 'a number of seconds from 1 to 3600',
     schema: positiveNumber.pipe(z.number().min(1).max(3600)),
   }),
+  TERMINAL_DEFLATE_THRESHOLD: variable({
+    description:
+      'Terminal output frames of at least this many bytes are compressed (WebSocket permessage-deflate, which every browser offers); `none` turns compression off.',
+    defaultText: '1024',
+    default: () => '1024',
+    allowed: 'a number of bytes, or none',
+    schema: orNone(integer),
+  }),
   CONTAINER_STOP_TIMEOUT: variable({
     description: 'Seconds a stopping workspace gets between SIGTERM and SIGKILL.',
     defaultText: '10',

@@ -34,6 +34,7 @@ export const statusByCode: Readonly<Record<string, ContentfulStatusCode>> = {
   'session.invalid_name': 400,
   'terminal.invalid_session': 404,
   'podman.unreachable': 503,
+  'workspace.busy': 503,
   'db.unreachable': 503,
 };
 

@@ -57,6 +57,21 @@ export interface TerminalSocketDeps {
   keepaliveMs: number;
   /** Lines of history each attach restores (TERMINAL_SCROLLBACK_LINES), told to the page. */
   scrollbackLines: number;
+  /** Frames from this size on are compressed when the browser offers it; absent: never. */
+  deflateThreshold?: number;
+}
+
+/**
+ * permessage-deflate for terminal output. Level 1: terminal output compresses well even so,
+ * and a faster level keeps a `cat` of a big file from becoming the server's bottleneck.
+ * Browsers need no context of their own kept (client_no_context_takeover).
+ */
+export function deflateOptions(thresholdBytes: number) {
+  return {
+    threshold: thresholdBytes,
+    zlibDeflateOptions: { level: 1 },
+    clientNoContextTakeover: true,
+  };
 }
 
 const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
@@ -67,7 +82,12 @@ const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
  * is a plain HTTP answer.
  */
 export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INPUT_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_INPUT_BYTES,
+    perMessageDeflate:
+      deps.deflateThreshold === undefined ? false : deflateOptions(deps.deflateThreshold),
+  });
   const attached = new Map<string, number>();
   const identity = createIdentity(deps);
   // A handshake ws finds invalid (no key, wrong version) is answered like any refusal.

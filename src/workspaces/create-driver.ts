@@ -8,6 +8,7 @@ import { createImageBuilder, type ImageBuilder } from './image-builder.js';
 import { createLibpodDriver } from './libpod-driver.js';
 import { createQuadletDriver } from './quadlet-driver.js';
 import { serializePerUser } from './serialized.js';
+import { createStartQueue, type StartQueue } from './start-queue.js';
 import { createSystemctl, type Systemctl } from './systemctl.js';
 import { ensureImageFirst } from './with-image.js';
 
@@ -32,6 +33,8 @@ export interface CreateDriverDeps {
   settings: WorkspaceSettings;
   quadletDir: string;
   images: ImageBuilder;
+  /** Where workspace starts wait their turn (default: one at a time). */
+  starts?: StartQueue;
 }
 
 /** States in which a user systemd manager runs units; `offline` means there is none. */
@@ -52,10 +55,11 @@ export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<Wor
         ? 'quadlet'
         : 'libpod'
       : deps.kind;
+  const starts = deps.starts ?? createStartQueue();
   const driver =
     kind === 'quadlet'
-      ? createQuadletDriver({ ...deps, unitDir: deps.quadletDir })
-      : createLibpodDriver(deps);
+      ? createQuadletDriver({ ...deps, starts, unitDir: deps.quadletDir })
+      : createLibpodDriver({ ...deps, starts });
   return ensureImageFirst(serializePerUser(driver), deps.images, deps.settings.image);
 }
 

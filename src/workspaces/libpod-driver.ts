@@ -12,11 +12,14 @@ import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
+import { inTurn, type StartQueue } from './start-queue.js';
 
 export interface LibpodDriverDeps {
   podman: PodmanClient;
   clock: Clock;
   settings: WorkspaceSettings;
+  /** Where creations and starts wait their turn; none: they run at once. */
+  starts?: StartQueue;
 }
 
 /**
@@ -24,7 +27,12 @@ export interface LibpodDriverDeps {
  * Containers restart on failure through Podman; after a host reboot they stay stopped
  * until the next `ensure`.
  */
-export function createLibpodDriver({ podman, clock, settings }: LibpodDriverDeps): WorkspaceDriver {
+export function createLibpodDriver({
+  podman,
+  clock,
+  settings,
+  starts,
+}: LibpodDriverDeps): WorkspaceDriver {
   async function status(userId: string): Promise<WorkspaceStatus> {
     const names = workspaceNames(userId);
     const found = await podman.containers.findByName(names.container);
@@ -39,16 +47,22 @@ export function createLibpodDriver({ podman, clock, settings }: LibpodDriverDeps
   return {
     kind: 'libpod',
     status,
-    async ensure(userId) {
+    async ensure(userId, options = {}) {
       const names = workspaceNames(userId);
       const current = await status(userId);
       // Only a container started just now may not take commands yet: one that runs does.
       if (current.state === 'running') return current;
-      if (current.state === 'absent') {
-        await ensureVolume(names);
-        await podman.containers.create(containerSpec(names, settings));
-      }
-      await podman.containers.start(names.container);
+      await inTurn(
+        starts,
+        async () => {
+          if (current.state === 'absent') {
+            await ensureVolume(names);
+            await podman.containers.create(containerSpec(names, settings));
+          }
+          await podman.containers.start(names.container);
+        },
+        options.onProgress,
+      );
       await waitUntilExecable(podman, clock, names.container);
       return status(userId);
     },

@@ -5,6 +5,7 @@ import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
+import { inTurn, type StartQueue } from './start-queue.js';
 import { createDaemonReload, type Systemctl } from './systemctl.js';
 import { createUnitFiles } from './unit-files.js';
 
@@ -15,6 +16,8 @@ export interface QuadletDriverDeps {
   systemctl: Systemctl;
   /** The account's quadlet directory, e.g. ~/.config/containers/systemd. */
   unitDir: string;
+  /** Where starts wait their turn; none: they run at once. */
+  starts?: StartQueue;
 }
 
 const CONTAINER_FILE = /^claude-web-user-(.+)\.container$/;
@@ -82,14 +85,18 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   return {
     kind: 'quadlet',
     status,
-    async ensure(userId) {
+    async ensure(userId, options = {}) {
       const names = workspaceNames(userId);
       const units = renderWorkspaceUnits({ ...settings, userId });
       if (await files.write([units.volume, units.container])) await daemonReload();
       const current = await status(userId);
       // Only a container started just now may not take commands yet: one that runs does.
       if (current.state === 'running') return current;
-      await systemctl(['start', names.containerService]);
+      await inTurn(
+        deps.starts,
+        () => systemctl(['start', names.containerService]),
+        options.onProgress,
+      );
       await waitUntilExecable(podman, clock, names.container);
       return status(userId);
     },

@@ -20,10 +20,12 @@ export function serializePerUser(driver: WorkspaceDriver): WorkspaceDriver {
 
   return {
     kind: driver.kind,
-    ensure(userId) {
+    ensure(userId, options) {
       const current = ensuring.get(userId);
       if (current) return current;
-      const run = queue(userId, () => driver.ensure(userId)).finally(() => ensuring.delete(userId));
+      const run = queue(userId, () => driver.ensure(userId, options)).finally(() =>
+        ensuring.delete(userId),
+      );
       ensuring.set(userId, run);
       return run;
     },

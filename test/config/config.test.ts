@@ -30,7 +30,12 @@ describe('defaults', () => {
       },
       proxyAddresses: ['127.0.0.1', '::1'],
       logLevel: 'info',
-      terminal: { attach: 'exec', scrollbackLines: 10_000, keepaliveMs: 30_000 },
+      terminal: {
+        attach: 'exec',
+        scrollbackLines: 10_000,
+        keepaliveMs: 30_000,
+        deflateThreshold: 1024,
+      },
     } satisfies Config);
   });
 
@@ -133,6 +138,8 @@ const accepted: Case[] = [
   ['TERMINAL_ATTACH', 'pty', (c) => c.terminal.attach, 'pty'],
   ['TERMINAL_SCROLLBACK_LINES', '50000', (c) => c.terminal.scrollbackLines, 50_000],
   ['TERMINAL_KEEPALIVE_SECONDS', '1.5', (c) => c.terminal.keepaliveMs, 1500],
+  ['TERMINAL_DEFLATE_THRESHOLD', '0', (c) => c.terminal.deflateThreshold, 0],
+  ['TERMINAL_DEFLATE_THRESHOLD', 'none', (c) => c.terminal.deflateThreshold, undefined],
 ];
 
 it('reads AUTH_PROXY_ADDRESSES as a list of addresses and ranges', () => {
@@ -199,6 +206,7 @@ const refused: [variable: string, value: string][] = [
   ['TERMINAL_SCROLLBACK_LINES', '1e6'],
   ['TERMINAL_KEEPALIVE_SECONDS', '0.5'],
   ['TERMINAL_KEEPALIVE_SECONDS', 'often'],
+  ['TERMINAL_DEFLATE_THRESHOLD', '1k'],
 ];
 
 describe.each(refused)('%s=%j', (variable, value) => {
