@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -8,7 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config/load-config.js';
-import { databaseUnreachable, migrationFailed } from './errors.js';
+import { databaseUnreachable, embeddedStartFailed, migrationFailed } from './errors.js';
 import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema.js';
 
@@ -97,19 +98,15 @@ async function tryAdvisoryLock<T>(sql: postgres.Sql, name: string, fn: () => Pro
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const fresh = dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
-  const db = drizzlePglite(client, { schema });
-  try {
-    await migratePglite(db, { migrationsFolder });
-  } catch (error) {
-    await client.close();
+  const client = await startPglite(dataDir, fresh ? 3 : 1).catch((error: unknown) => {
     unlock();
-    throw migrationFailed(error);
-  }
+    throw error;
+  });
   return {
-    db,
+    db: drizzlePglite(client, { schema }),
     kind: 'pglite',
     ping: async () => {
       await client.query('select 1');
@@ -120,6 +117,34 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       unlock();
     },
   };
+}
+
+/**
+ * Starts PGlite and brings its schema up to date. A start that fails on a directory that
+ * was empty before is tried again from empty (a first start on a busy machine once aborted
+ * in PGlite's shutdown); the error reported is always the first one, never the abort of
+ * the cleanup after it.
+ */
+async function startPglite(dataDir: string | undefined, attempts: number): Promise<PGlite> {
+  for (let attempt = 1; ; attempt++) {
+    const client = dataDir ? new PGlite(dataDir) : new PGlite();
+    let migrating = false;
+    try {
+      await client.waitReady;
+      migrating = true;
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+      return client;
+    } catch (error) {
+      await client.close().catch(() => {});
+      if (migrating && attempt >= attempts) throw migrationFailed(error);
+      if (attempt >= attempts) throw embeddedStartFailed(dataDir ?? 'memory', error);
+      if (dataDir) emptyDirectory(dataDir);
+    }
+  }
+}
+
+function emptyDirectory(dir: string): void {
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
 /** host:port/database, never the password. */

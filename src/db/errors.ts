@@ -14,6 +14,14 @@ export function migrationFailed(cause: unknown): AppError {
   });
 }
 
+export function embeddedStartFailed(dataDir: string, cause: unknown): AppError {
+  return new AppError(
+    'db.start_failed',
+    `the embedded database in ${dataDir} did not start: ${describe(cause)}`,
+    { cause, details: { dataDir } },
+  );
+}
+
 /** The SQLSTATE of a failed query, looking through Drizzle's wrapping. */
 export function sqlState(error: unknown): string | undefined {
   for (let e = error; e instanceof Error; e = e.cause) {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -55,6 +55,27 @@ describe('embedded PGlite in a data directory', () => {
       const taken = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
       await taken.close();
     }
+  });
+
+  it('says in one line which directory did not start, and lets go of it', async () => {
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'PG_VERSION'), 'not a version\n');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await createDb({ kind: 'pglite', dataDir: broken }).catch((e: unknown) => e);
+      expect(isAppError(error, 'db.start_failed')).toBe(true);
+      expect((error as Error).message).toMatch(
+        new RegExp(`^the embedded database in ${broken} did not start: [^\\n]+$`),
+      );
+    }
+  });
+
+  it('starts on a directory that is there but empty', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const database = await createDb({ kind: 'pglite', dataDir: empty });
+    await database.ping();
+    await database.close();
   });
 });
 
