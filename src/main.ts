@@ -28,6 +28,7 @@ import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
 import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { ensurePodmanService } from './podman/service.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { createNoticeBoard } from './terminals/notices.js';
 import { CLOSE } from './terminals/protocol.js';
@@ -187,6 +188,29 @@ async function runCommand(
   }
 }
 
+/** Without a Podman API socket the server starts the service itself, and says so. */
+async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): Promise<void> {
+  const { socketPath } = config.podman;
+  const env = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() };
+  const runtimeDir = process.env.XDG_RUNTIME_DIR;
+  const started = await ensurePodmanService({
+    socketPath,
+    binary: 'podman',
+    env: { ...env, ...(runtimeDir ? { XDG_RUNTIME_DIR: runtimeDir } : {}) },
+    clock,
+  });
+  if (started.outcome === 'started')
+    log.warn(
+      { socket: socketPath, pid: started.pid },
+      'no Podman API socket: started `podman system service` for it; with systemd, `systemctl --user enable --now podman.socket` starts it on demand instead',
+    );
+  if (started.outcome === 'unavailable')
+    log.warn(
+      { socket: socketPath, why: started.why },
+      'no Podman API socket, and none could be started',
+    );
+}
+
 /** The database (nobody is attached yet: every live session is detached) and workspaces. */
 async function prepare(parts: ReturnType<typeof openParts>, clock: Clock, log: Logger) {
   const database = await parts.database.get();
@@ -203,6 +227,7 @@ async function prepare(parts: ReturnType<typeof openParts>, clock: Clock, log: L
 async function serve(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const clock = systemClock;
+  await startPodmanIfMissing(config, clock, log);
   const parts = openParts(config, clock, log);
   const { database, repos, podman, driver } = await prepare(parts, clock, log);
 

@@ -41,13 +41,13 @@ describe.skipIf(!podman)('claude-web serve', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const serve = (dir = dataDir) => {
+  const serve = (dir = dataDir, socket = testSocketPath()) => {
     const started = spawn(process.execPath, [bin, 'serve'], {
       env: {
         PATH: process.env.PATH ?? '',
         DATA_DIR: dir,
         LISTEN_PORT: '0',
-        PODMAN_SOCKET: testSocketPath(),
+        PODMAN_SOCKET: socket,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -56,15 +56,17 @@ describe.skipIf(!podman)('claude-web serve', () => {
     started.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    const logged: { msg: string; [key: string]: unknown }[] = [];
     const listening = (async () => {
       if (!started.stdout) throw new Error('no stdout');
       for await (const line of createInterface({ input: started.stdout })) {
         const entry = JSON.parse(line);
+        logged.push(entry);
         if (entry.msg === 'listening') return entry.address.port as number;
       }
       throw new Error(`the server ended before listening: ${stderr}`);
     })();
-    return { child: started, listening, stderr: () => stderr };
+    return { child: started, listening, stderr: () => stderr, logged };
   };
   const stop = async (running: ChildProcess) => {
     running.kill('SIGTERM');
@@ -81,12 +83,40 @@ describe.skipIf(!podman)('claude-web serve', () => {
       checks: { name: string }[];
       cleanup: { nextRunAt: string };
     };
-    expect(body.checks.map((c) => c.name)).toEqual(['database', 'podman', 'cleanup scheduler']);
+    expect(body.checks.map((c) => c.name)).toEqual([
+      'database',
+      'podman',
+      'cleanup scheduler',
+      'podman events',
+    ]);
     // The first cleanup runs a few minutes after start.
     const firstRun = new Date(body.cleanup.nextRunAt).getTime() - Date.now();
     expect(firstRun).toBeGreaterThan(4 * 60_000);
     expect(firstRun).toBeLessThanOrEqual(5 * 60_000 + 1_000);
     expect(await stop(first.child)).toBe(0);
+  });
+
+  it('starts the Podman API service itself where its socket is missing, and says so', async () => {
+    const socketDir = mkdtempSync(join(tmpdir(), 'claude-web-nosocket-'));
+    const socket = join(socketDir, 'podman.sock');
+    const running = serve(mkdtempSync(join(tmpdir(), 'claude-web-serve-')), socket);
+    let servicePid: number | undefined;
+    try {
+      const port = await running.listening;
+      const said = running.logged.find((e) => /started `podman system service`/.test(e.msg));
+      expect(said, running.stderr()).toMatchObject({ socket, pid: expect.any(Number) });
+      servicePid = said?.pid as number;
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({
+        checks: expect.arrayContaining([{ name: 'podman', ok: true }]),
+      });
+      expect(await stop(running.child)).toBe(0);
+      // The service outlives the server, as a socket-activated one would.
+      expect(() => process.kill(servicePid ?? 0, 0)).not.toThrow();
+    } finally {
+      if (servicePid) process.kill(servicePid, 'SIGTERM');
+      rmSync(socketDir, { recursive: true, force: true });
+    }
   });
 
   it('creates the first administrator once, showing the password on stderr only', async () => {

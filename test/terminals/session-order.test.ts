@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionOrder } from '../../src/terminals/session-order.js';
-
-const later = () => {
-  let open = () => {};
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { gate, open };
-};
+import { gate } from '../support/gate.js';
 
 describe('the order of steps on a session', () => {
   it('runs the steps of one session one after another, in the order asked', async () => {
     const order = createSessionOrder();
     const log: string[] = [];
-    const first = later();
+    const first = gate();
     const attach = order.run('s1', async () => {
       log.push('attach begins');
-      await first.gate;
+      await first.opened;
       log.push('attach ends');
     });
     const close = order.run('s1', async () => {
@@ -31,8 +24,8 @@ describe('the order of steps on a session', () => {
 
   it('lets other sessions go on meanwhile', async () => {
     const order = createSessionOrder();
-    const blocked = later();
-    const slow = order.run('s1', () => blocked.gate);
+    const blocked = gate();
+    const slow = order.run('s1', () => blocked.opened);
     await expect(order.run('s2', async () => 'other')).resolves.toBe('other');
     blocked.open();
     await slow;

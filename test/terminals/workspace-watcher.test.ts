@@ -154,31 +154,29 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     await workspaces.ensure(String(carol.id));
     const later = await sessions.create({ userId: carol.id, name: 'later', now: new Date() });
     const whileDown = await sessions.create({ userId: carol.id, name: 'down', now: new Date() });
-    const resumed = watchWorkspaces({
-      podman,
-      sessions,
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-      checkpoint,
-    });
-    try {
-      await resumed.subscribed;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect((await sessions.get(later.id)).status).toBe('detached');
-      resumed.stop();
-      await workspaces.stop(String(carol.id));
-      const again = watchWorkspaces({
+    const restarted = () =>
+      watchWorkspaces({
         podman,
         sessions,
         clock: systemClock,
         log: pino({ level: 'silent' }),
         checkpoint,
       });
-      await again.subscribed;
-      await eventually(async () => expect((await sessions.get(whileDown.id)).status).toBe('dead'));
-      again.stop();
+    const resumed = restarted();
+    try {
+      await resumed.subscribed;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect((await sessions.get(later.id)).status).toBe('detached');
     } finally {
       resumed.stop();
+    }
+    await workspaces.stop(String(carol.id));
+    const again = restarted();
+    try {
+      await again.subscribed;
+      await eventually(async () => expect((await sessions.get(whileDown.id)).status).toBe('dead'));
+    } finally {
+      again.stop();
     }
   });
 });

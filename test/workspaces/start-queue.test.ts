@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStartQueue, inTurn, waitingLine } from '../../src/workspaces/start-queue.js';
+import { gate } from '../support/gate.js';
 
-function gate() {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('the queue of workspace starts', () => {

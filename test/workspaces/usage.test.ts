@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkspaceUsage } from '../../src/workspaces/usage.js';
-
-/** A promise and the function that settles it. */
-function gate() {
-  let open = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
-}
+import { gate } from '../support/gate.js';
 
 describe('workspace usage', () => {
   it('refuses a removal while a use is in flight, and allows it after', async () => {

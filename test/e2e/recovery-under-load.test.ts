@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer, type TerminalClient } from '../support/live-server.js';
+import { realPodman } from '../support/podman.js';
+
+const podman = await realPodman();
+const USERS = ['loaded0', 'loaded1'];
+const PER_USER = 5;
+
+describe.skipIf(!podman)('recovery while 10 terminals stream output and take keys', () => {
+  if (!podman) return;
+  let server: LiveServer;
+
+  beforeAll(async () => {
+    server = await startLiveServer(podman, { users: USERS });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('brings every shell back, with its variable and its background job, after kill -9', async () => {
+    const made: { cookie: string; id: string; mark: string }[] = [];
+    for (const [u, user] of USERS.entries()) {
+      const cookie = await server.login(user);
+      for (let s = 0; s < PER_USER; s++) {
+        made.push({ cookie, id: await server.newSession(cookie, `busy ${s}`), mark: `u${u}s${s}` });
+      }
+    }
+    const terminals = await Promise.all(made.map((m) => server.terminal(m.cookie, m.id)));
+    await Promise.all(
+      terminals.map(async (t, i) => {
+        const { mark } = made[i] ?? { mark: '' };
+        t.type(`export MARK=${mark}; sleep 1000 & echo "SET=$MARK"\r`);
+        await t.waitFor(new RegExp(`SET=${mark}`), 120_000);
+        t.type(`while :; do echo "tick $MARK $RANDOM"; sleep 0.02; done\r`);
+        await t.waitFor(new RegExp(`tick ${mark} \\d+\\r\\ntick ${mark}`), 60_000);
+      }),
+    );
+    // Keys keep arriving while the output streams, up to the moment the server dies.
+    const typing = setInterval(() => {
+      for (const t of terminals) if (t.ws.readyState === t.ws.OPEN) t.type('x');
+    }, 50);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await server.restart();
+    clearInterval(typing);
+
+    const answers = await Promise.all(
+      made.map(async ({ cookie, id, mark }) => {
+        const again: TerminalClient = await server.terminal(cookie, id);
+        again.type('\x03');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        again.type('\x15echo "GOT=$MARK JOBS=$(jobs -p | wc -l)"\r');
+        try {
+          await again.waitFor(new RegExp(`GOT=${mark} JOBS=1`), 60_000);
+          return 'answered';
+        } catch {
+          return `${mark} did not answer: ${JSON.stringify(again.output().slice(-300))}`;
+        } finally {
+          again.ws.close();
+        }
+      }),
+    );
+    expect(
+      answers.filter((a) => a !== 'answered'),
+      server.errors(),
+    ).toEqual([]);
+  }, 300_000);
+});
