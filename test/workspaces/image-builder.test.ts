@@ -91,5 +91,5 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     expect(lines).toContain('about to fail');
     await builder.ensure(badTag).catch(() => {});
     expect(builds()).toBe(2);
-  });
+  }, 300_000);
 });
