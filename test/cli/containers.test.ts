@@ -61,7 +61,7 @@ describe.skipIf(!podman)('claude-web containers (libpod driver, real Podman)', (
       `claude-web-user-${user}: removed (volume kept); 0 session(s) ended\n`,
     );
     expect(await podman.volumes.exists(workspaceNames(user).volume)).toBe(true);
-  });
+  }, 300_000);
 
   it('builds a missing workspace image on first start, showing progress on stderr', async () => {
     const image = `localhost/claude-web-workspace:cli-${user}`;
