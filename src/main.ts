@@ -188,10 +188,15 @@ async function runCommand(
   }
 }
 
+/** What the `podman` commands the server runs see of its environment. */
+function podmanEnv(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() };
+}
+
 /** Without a Podman API socket the server starts the service itself, and says so. */
 async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): Promise<void> {
   const { socketPath } = config.podman;
-  const env = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() };
+  const env = podmanEnv();
   const runtimeDir = process.env.XDG_RUNTIME_DIR;
   const started = await ensurePodmanService({
     socketPath,
@@ -278,7 +283,7 @@ async function serve(config: Config): Promise<void> {
     kind: config.terminal.attach,
     podman,
     podmanBinary: 'podman',
-    env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() },
+    env: podmanEnv(),
     clock,
     scrollbackLines: config.terminal.scrollbackLines,
   });
