@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { AppError } from '../errors/app-error.js';
+import { LATE_OUTPUT_MS, nudgeWhenQuiet } from './late-output.js';
 import {
   PANE_STATE_FORMAT,
   type PaneState,
@@ -77,15 +78,19 @@ export async function attachControl(
   };
   let pane: string | undefined;
   let live = false;
+  /** Restores asked for and not yet answered; output is passed on only when none is. */
+  let restoring = 0;
+  let restored = false;
   let layoutSeen: (cols: number, rows: number) => void = () => {};
 
   const parser = createControlParser((event: ControlEvent) => {
     if (event.type === 'output') {
+      if ((event.ageMs ?? 0) >= LATE_OUTPUT_MS) nudge.late();
       if (live && event.pane === pane) emit(event.data);
     } else if (event.type === 'layout') layoutSeen(event.size.cols, event.size.rows);
     else if (event.type === 'exit') live = false;
-    else if (live && event.type === 'focus') resync(event);
-    else if (live && event.type === 'pause' && event.pane === pane) resync(event);
+    else if (live && event.type === 'focus') resync();
+    else if (event.type === 'pause') paused(event.pane);
   });
   // Nothing is sent before tmux has said something: Podman may drop input that arrives
   // before the program's input is connected.
@@ -112,8 +117,12 @@ export async function attachControl(
 
   /** Restores the screen; output after it is passed on, output before it is in it. */
   function restore(): Promise<PaneState> {
+    restoring++;
+    restored = true;
+    live = false;
     return new Promise((resolve, reject) => {
       parser.expect(restoreCommands.length, (results) => {
+        restoring--;
         const [state, history, screen, saved] = results.map((r) => (r.ok ? r.lines : []));
         const failed = results.slice(0, 3).find((r) => !r.ok);
         if (failed && !failed.ok)
@@ -129,20 +138,28 @@ export async function attachControl(
             }),
           ),
         );
-        live = true;
+        live = restoring === 0;
         resolve(parsed);
       });
       io.write(`${commandLine(restoreCommands)}\n`);
     });
   }
 
+  const nudge = nudgeWhenQuiet(clock, () => void send([['display-message', '-p', '']]));
+
   /** The pane changed under us (another window, dropped output): show it afresh. */
-  function resync(event: ControlEvent) {
-    live = false;
-    const resume =
-      event.type === 'pause' ? [['refresh-client', '-A', `${event.pane}:continue`]] : [];
-    if (resume.length > 0) void send(resume);
+  function resync() {
     restore().catch(() => io.destroy());
+  }
+
+  /**
+   * tmux dropped a pane's output for this client. Every pause is answered at once, whatever
+   * is in flight: a pane left paused never shows output again. A restore already asked for
+   * may predate what was dropped since, so another one follows the `continue`.
+   */
+  function paused(target: string) {
+    void send([['refresh-client', '-A', `${target}:continue`]]);
+    if (restored && (target === pane || pane === undefined)) resync();
   }
 
   /** Asks for the size and waits until the window has it (tmux resizes after answering). */
@@ -170,6 +187,7 @@ export async function attachControl(
   const exits: (() => void)[] = [];
   io.onClose(() => {
     closed = true;
+    nudge.cancel();
     for (const listener of exits.splice(0)) listener();
   });
   const ended = new Promise<never>((_, reject) => exits.push(() => reject(controlErrors.closed())));

@@ -7,7 +7,8 @@
  */
 
 export type ControlEvent =
-  | { type: 'output'; pane: string; data: Buffer }
+  /** `ageMs`: how long tmux held the output before sending it (with pause-after on). */
+  | { type: 'output'; pane: string; data: Buffer; ageMs?: number }
   /** A pane's output is being dropped for this client (it fell `pause-after` seconds behind). */
   | { type: 'pause'; pane: string }
   /** The window changed size; `size` is its new WxH. */
@@ -115,8 +116,10 @@ export function createControlParser(onEvent: (event: ControlEvent) => void) {
     if (bytes.subarray(0, EXTENDED.length).equals(EXTENDED)) {
       const space = bytes.indexOf(0x20, EXTENDED.length);
       const pane = bytes.subarray(EXTENDED.length, space).toString('latin1');
-      const data = bytes.subarray(bytes.indexOf(' : ', space) + 3);
-      return onEvent({ type: 'output', pane, data: unescapeOutput(data) });
+      const colon = bytes.indexOf(' : ', space);
+      const ageMs = Number.parseInt(bytes.toString('latin1', space + 1, colon), 10);
+      const data = unescapeOutput(bytes.subarray(colon + 3));
+      return onEvent({ type: 'output', pane, data, ...(ageMs >= 0 ? { ageMs } : {}) });
     }
     const text = bytes.toString('utf8');
     const begin = /^%begin (\d+ \d+ (\d+))$/.exec(text);

@@ -31,7 +31,7 @@ describe('tmux control mode', () => {
     const { events } = parse('%output %1 a\\015\n%extended-output %2 17 : b\\033\n');
     expect(events).toEqual([
       { type: 'output', pane: '%1', data: Buffer.from('a\r') },
-      { type: 'output', pane: '%2', data: Buffer.from('b\x1b') },
+      { type: 'output', pane: '%2', data: Buffer.from('b\x1b'), ageMs: 17 },
     ]);
   });
 
