@@ -225,7 +225,7 @@ async function prepare(parts: ReturnType<typeof openParts>, clock: Clock, log: L
   await announceFirstAdmin({ users: repos.users, clock, write: (t) => process.stderr.write(t) });
   const { podman, driver } = await parts.workspaces.get();
   log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
-  await reportWorkspaces(driver, log);
+  await reportWorkspaces(driver, log, await repos.sessions.listAll());
   return { database, repos, podman, driver };
 }
 

@@ -41,6 +41,11 @@ export const sessions = pgTable(
     lastActivityAt: at('last_activity_at').notNull(),
     endedAt: at('ended_at'),
     endReason: text('end_reason'),
+    /**
+     * The last time the session's shell was known to run (its last attach). A workspace
+     * started after it has lost that shell: the next attach makes a new one, and says so.
+     */
+    shellSeenAt: at('shell_seen_at'),
   },
   (t) => [
     index('sessions_user_status_idx').on(t.userId, t.status),

@@ -38,6 +38,18 @@ export function createSessionsRepository({ db }: { db: Db }) {
     return session;
   }
 
+  async function updateLive(id: string, values: Partial<Session>): Promise<Session> {
+    const [session] = UUID.test(id)
+      ? await db
+          .update(sessions)
+          .set(values)
+          .where(and(eq(sessions.id, id), ne(sessions.status, 'dead')))
+          .returning()
+      : [];
+    if (!session) throw sessionErrors.notFound(id);
+    return session;
+  }
+
   async function update(id: string, values: Partial<Session>): Promise<Session> {
     const [session] = UUID.test(id)
       ? await db.update(sessions).set(values).where(eq(sessions.id, id)).returning()
@@ -89,17 +101,9 @@ export function createSessionsRepository({ db }: { db: Db }) {
     },
 
     /** Marks a live session active or detached; a dead session stays dead (not_found). */
-    async setStatus(id: string, status: Exclude<SessionStatus, 'dead'>): Promise<Session> {
-      const [session] = UUID.test(id)
-        ? await db
-            .update(sessions)
-            .set({ status })
-            .where(and(eq(sessions.id, id), ne(sessions.status, 'dead')))
-            .returning()
-        : [];
-      if (!session) throw sessionErrors.notFound(id);
-      return session;
-    },
+    setStatus: (id: string, status: Exclude<SessionStatus, 'dead'>) => updateLive(id, { status }),
+    /** A browser attached: the session is active, and its shell runs as of `now`. */
+    attached: (id: string, now: Date) => updateLive(id, { status: 'active', shellSeenAt: now }),
     touch: (id: string, now: Date) => update(id, { lastActivityAt: now }),
     end: (id: string, reason: string, now: Date) =>
       update(id, { status: 'dead', endedAt: now, endReason: reason }),

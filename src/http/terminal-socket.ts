@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { trackActivity } from '../terminals/activity.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
 import { keepAlive } from '../terminals/keepalive.js';
+import { newShellBanner } from '../terminals/new-shell.js';
 import type { NoticeBoard } from '../terminals/notices.js';
 import {
   CLOSE,
@@ -167,10 +168,15 @@ function connect(
     const workspace = await workspaces.ensure(userId, {
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });
-    const terminal = await deps.sessions.whileLive(user, sessionId, () =>
-      attach.attach({ container: workspace.container, session: sessionId, size }),
+    const terminal = await deps.sessions.whileLive(user, sessionId, (session) =>
+      attach.attach({
+        container: workspace.container,
+        session: sessionId,
+        size,
+        newShellBanner: newShellBanner(session.shellSeenAt, workspace.startedAt),
+      }),
     );
-    await sessionsRepo.setStatus(sessionId, 'active');
+    await sessionsRepo.attached(sessionId, deps.clock.now());
     // Counted only once attached for good: `detached` undoes only successful attaches.
     attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
     status({

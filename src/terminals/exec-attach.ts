@@ -21,8 +21,8 @@ export function createExecAttachDriver({
 }): AttachDriver {
   return {
     kind: 'exec',
-    async attach({ container, session, size }) {
-      const cmd = tmuxControlCommand({ session, size, scrollbackLines, flag: '-C' });
+    async attach({ container, session, size, newShellBanner: banner }) {
+      const cmd = tmuxControlCommand({ session, size, scrollbackLines, flag: '-C', banner });
       const execId = await podman.exec.create(container, {
         cmd,
         tty: false,

@@ -22,13 +22,14 @@ export interface PtyAttachDeps {
 export function createPtyAttachDriver(deps: PtyAttachDeps): AttachDriver {
   return {
     kind: 'pty',
-    async attach({ container, session, size }) {
+    async attach({ container, session, size, newShellBanner: banner }) {
       const env = Object.entries(TERMINAL_ENV).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
       const control = tmuxControlCommand({
         session,
         size,
         scrollbackLines: deps.scrollbackLines,
         flag: '-CC',
+        banner,
       });
       const args = ['--remote', '--url', `unix://${deps.socketPath}`, 'exec', '-it'];
       const pty = spawn(

@@ -70,11 +70,8 @@ export function createSessionsService({
      * has ended, in turn with closes of the same session: a close asked for meanwhile runs
      * after it and ends what it created.
      */
-    whileLive<T>(user: User, id: string, attach: () => Promise<T>): Promise<T> {
-      return order.run(id, async () => {
-        await own(user, id);
-        return attach();
-      });
+    whileLive<T>(user: User, id: string, attach: (session: Session) => Promise<T>): Promise<T> {
+      return order.run(id, async () => attach(await own(user, id)));
     },
   };
 }

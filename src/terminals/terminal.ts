@@ -37,6 +37,8 @@ export interface AttachOptions {
   /** The tmux session to attach to, created when missing. */
   session: string;
   size: TerminalSize;
+  /** A line above the first prompt when the session is missing and a new shell is made. */
+  newShellBanner?: string;
 }
 
 export interface AttachDriver {

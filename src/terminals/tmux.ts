@@ -48,8 +48,16 @@ export function tmuxOptions(scrollbackLines: number): [option: string, value: st
     // Shells see no $TMUX: a user's own `tmux` starts as usual (no nesting warning), and
     // programs send their sequences plainly instead of wrapped for a tmux that would unwrap
     // them (the browser gets them as written).
-    ['default-command', 'unset TMUX TMUX_PANE; exec "$SHELL" -l'],
+    ['default-command', shellCommand()],
   ];
+}
+
+/** The command of a new shell: a login shell, with `banner` above its first prompt. */
+function shellCommand(banner?: string): string {
+  if (banner !== undefined && /['\\\p{Cc}]/u.test(banner))
+    throw new Error(`a banner holds no quotes, backslashes or control characters: ${banner}`);
+  const print = banner === undefined ? '' : `printf '\\033[2m%s\\033[0m\\n\\n' '${banner}'; `;
+  return `unset TMUX TMUX_PANE; ${print}exec "$SHELL" -l`;
 }
 
 export interface ControlCommandOptions {
@@ -58,6 +66,8 @@ export interface ControlCommandOptions {
   scrollbackLines: number;
   /** `-CC` where a terminal sits between tmux and the reader (it turns echo off). */
   flag: '-C' | '-CC';
+  /** Printed above the first prompt when the session is missing and tmux makes it. */
+  banner?: string;
 }
 
 /**
@@ -83,6 +93,8 @@ export function tmuxControlCommand(o: ControlCommandOptions): string[] {
     ...['set-environment', '-g', 'COLORTERM', 'truecolor', ';'],
     ...['new-session', '-A', '-s', tmuxSessionName(o.session)],
     ...['-x', String(o.size.cols), '-y', String(o.size.rows)],
+    // Run only when the session is made: attaching to one that exists ignores it.
+    ...(o.banner === undefined ? [] : [shellCommand(o.banner)]),
   ];
 }
 

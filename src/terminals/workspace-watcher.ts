@@ -37,7 +37,9 @@ export function diedReason(event: PodmanEvent): string {
 /**
  * Follows Podman's events for claude-web's containers: when a workspace dies, its tmux
  * server and every shell in it are gone, so the user's live sessions become dead at once.
- * Numeric user ids only: they are the users of the database.
+ * Deaths from before the watcher started (replayed from the checkpoint) end nothing: those
+ * sessions get a new shell, and say so, when next attached. Numeric user ids only: they
+ * are the users of the database.
  */
 export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
   subscribed: Promise<void>;
@@ -65,10 +67,21 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
     (err: unknown) => deps.log.warn({ err }, 'event watcher checkpoint not read'),
   );
 
+  const startedAt = BigInt(deps.clock.now().getTime()) * 1_000_000n;
+
   async function onDied(event: PodmanEvent) {
     if (event.Action !== 'died') return;
     const userId = Number(event.Actor.Attributes[LABEL_USER]);
     if (!Number.isSafeInteger(userId)) return;
+    if (BigInt(event.timeNano ?? 0) < startedAt) {
+      // Nobody watched these sessions end: they stay, and each one's next attach makes a
+      // new shell that says the workspace restarted (see new-shell.ts).
+      deps.log.info(
+        { user: userId, container: event.Actor.Attributes.name },
+        'workspace stopped while the server was away; its sessions get new shells',
+      );
+      return;
+    }
     const ended = await deps.sessions.endAllForUser(userId, diedReason(event), deps.clock.now());
     deps.log.info(
       { user: userId, container: event.Actor.Attributes.name, ended },

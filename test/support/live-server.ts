@@ -61,17 +61,16 @@ export async function startLiveServer(
   const env = { ...serverEnv(dataDir, port), ...options.env };
   const nodeOptions = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
   const log: string[] = [];
+  const recent: string[] = [];
   const start = async () => {
-    const started = await startServerProcess(env, nodeOptions);
-    started.stdout?.on('data', (chunk: Buffer) => {
-      log.push(
-        ...chunk
-          .toString()
-          .split('\n')
-          .filter((l) => l.includes('"level":50')),
-      );
+    const keep = (lines: string[]) => {
+      log.push(...lines.filter((l) => l.includes('"level":50')));
       log.splice(0, Math.max(0, log.length - 50));
-    });
+      recent.push(...lines);
+      recent.splice(0, Math.max(0, recent.length - 500));
+    };
+    const started = await startServerProcess(env, nodeOptions, (line) => keep([line]));
+    started.stdout?.on('data', (chunk: Buffer) => keep(chunk.toString().split('\n')));
     return started;
   };
   let child: ChildProcess = await start();
@@ -100,6 +99,8 @@ export async function startLiveServer(
     child: () => child,
     /** The server's latest logged errors (JSON lines), to show beside a failure. */
     errors: () => log.join('\n'),
+    /** The server's latest 500 log lines, whatever their level. */
+    logLines: () => [...recent],
     async login(username: string): Promise<string> {
       const res = await fetch(`${origin}/api/login`, {
         method: 'POST',
@@ -145,10 +146,11 @@ export async function startLiveServer(
       await once(inspector, 'message');
       inspector.close();
     },
-    /** kill -9, then the same server again on the same data. */
-    async restart() {
+    /** kill -9, then (after `meanwhile`, run while it is down) the same server on the same data. */
+    async restart(meanwhile: () => Promise<void> = async () => {}) {
       child.kill('SIGKILL');
       await once(child, 'exit');
+      await meanwhile();
       child = await start();
     },
     async close() {

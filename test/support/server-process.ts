@@ -71,6 +71,8 @@ export function serverEnv(dataDir: string, port: number): Record<string, string>
 export async function startServerProcess(
   env: Record<string, string>,
   nodeOptions: string[] = [],
+  /** Gets each line the server logs before it listens. */
+  onLine: (line: string) => void = () => {},
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeOptions, bin, 'serve'], {
     env,
@@ -78,6 +80,7 @@ export async function startServerProcess(
   });
   if (!child.stdout) throw new Error('no stdout');
   for await (const line of createInterface({ input: child.stdout })) {
+    onLine(line);
     if ((JSON.parse(line) as { msg?: string }).msg === 'listening') break;
   }
   child.stdout.resume();

@@ -57,6 +57,25 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
     terminal.close();
   });
 
+  it('prints the new-shell banner only when the shell is new', async () => {
+    const session = randomUUID();
+    const banner = 'claude-web: a banner for a new shell.';
+    const first = await driver.attach({ container, session, size, newShellBanner: banner });
+    const made = watch(first);
+    first.write('echo "FIRST=$((2+3))"\r');
+    await made.waitFor(/FIRST=5/);
+    expect(made.text()).toContain(banner);
+    first.close();
+    // The session exists now: attaching with a banner keeps its screen and adds nothing.
+    const again = await driver.attach({ container, session, size, newShellBanner: 'not shown' });
+    const kept = watch(again);
+    await kept.waitFor(/FIRST=5/);
+    again.write('echo "SECOND=$((3+4))"\r');
+    await kept.waitFor(/SECOND=7/);
+    expect(kept.text()).not.toContain('not shown');
+    again.close();
+  });
+
   it('keeps the session and its programs when it detaches, and redraws them on reattach', async () => {
     const session = randomUUID();
     const first = await driver.attach({ container, session, size });
