@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import type { DatabaseConfig } from '../config/load-config.js';
 import { databaseUnreachable, embeddedStartFailed, migrationFailed } from './errors.js';
 import { lockDataDir } from './pglite-lock.js';
+import { takeTurns } from './pglite-turns.js';
 import * as schema from './schema.js';
 
 /** Drizzle over either driver; repositories are written against this. */
@@ -106,7 +107,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     throw error;
   });
   return {
-    db: drizzlePglite(client, { schema }),
+    db: drizzlePglite(takeTurns(client), { schema }),
     kind: 'pglite',
     ping: async () => {
       await client.query('select 1');

@@ -1,0 +1,116 @@
+/**
+ * Keystroke echo of 50 open terminals (5 users × 10 sessions, the real server, libpod
+ * driver) with and without a storm of 200 concurrent logins, in one run: p50/p99 of each
+ * phase and the storm's p99 as a ratio of the quiet one. Echo is the terminal's own (`cat`
+ * reading a line), so it measures the path browser → server → workspace → browser.
+ * Run as root after test/harness/provision-host.sh:  node --import tsx bench/login-storm.ts
+ */
+import { createPodmanClient } from '../src/podman/client.js';
+import { startLiveServer, type TerminalClient } from '../test/support/live-server.js';
+import { testSocketPath } from '../test/support/podman.js';
+
+const USERS = 5;
+const PER_USER = 10;
+const LOGINS = 200;
+const PROBE_EVERY_MS = 250;
+const QUIET_MS = 15_000;
+
+const podman = createPodmanClient({ socketPath: testSocketPath() });
+const usernames = Array.from({ length: USERS }, (_, i) => `storm${i}`);
+const server = await startLiveServer(podman, {
+  users: usernames,
+  env: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {},
+});
+
+/** Types numbered tokens into one terminal and keeps how long each took to come back. */
+function prober(terminal: TerminalClient, index: number) {
+  const sent = new Map<string, number>();
+  const latencies: { at: number; ms: number }[] = [];
+  let seen = '';
+  terminal.ws.on('message', (data, binary) => {
+    if (!binary) return;
+    seen = (seen + data.toString()).slice(-4096);
+    for (const [token, at] of sent)
+      if (seen.includes(token)) {
+        const now = performance.now();
+        latencies.push({ at: now, ms: now - at });
+        sent.delete(token);
+      }
+  });
+  let n = 0;
+  return {
+    latencies,
+    probe() {
+      const token = `k${index}x${n++}z`;
+      sent.set(token, performance.now());
+      terminal.type(`${token}\r`);
+    },
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+try {
+  const terminals: TerminalClient[] = [];
+  for (const username of usernames) {
+    const cookie = await server.login(username);
+    for (let s = 0; s < PER_USER; s++) {
+      const terminal = await server.terminal(cookie, await server.newSession(cookie, `t${s}`));
+      terminal.type('stty -echoctl; echo READY=$((1+1)); exec cat >/dev/null\r');
+      await terminal.waitFor(/READY=2/, 180_000);
+      terminals.push(terminal);
+    }
+  }
+  const probers = terminals.map(prober);
+  // Staggered: one terminal's probe every PROBE_EVERY_MS / 50.
+  let next = 0;
+  const ticker = setInterval(
+    () => probers[next++ % probers.length]?.probe(),
+    PROBE_EVERY_MS / probers.length,
+  );
+  const all = () => probers.flatMap((p) => p.latencies);
+
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  const stormStart = performance.now();
+  const statuses = await Promise.all(
+    Array.from({ length: LOGINS }, (_, i) =>
+      fetch(`${server.origin}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.origin },
+        body: JSON.stringify({ username: `nobody${i}`, password: 'not the password' }),
+      }).then((res) => res.status),
+    ),
+  );
+  const stormEnd = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  clearInterval(ticker);
+
+  const quiet = all()
+    .filter((l) => l.at < stormStart)
+    .map((l) => l.ms);
+  const storm = all()
+    .filter((l) => l.at >= stormStart && l.at <= stormEnd)
+    .map((l) => l.ms);
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  const row = (name: string, values: number[]) =>
+    `${name.padEnd(16)} ${String(values.length).padStart(6)} ${percentile(values, 50).toFixed(1).padStart(8)} ${percentile(values, 99).toFixed(1).padStart(8)}`;
+  console.log(
+    `${terminals.length} terminals; ${LOGINS} logins took ${((stormEnd - stormStart) / 1000).toFixed(1)} s; answers ${JSON.stringify(counts)}`,
+  );
+  console.log(
+    `${'echo'.padEnd(16)} ${'probes'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
+  );
+  console.log(row('quiet', quiet));
+  console.log(row('login storm', storm));
+  console.log(
+    `p99 ratio (storm / quiet): ${(percentile(storm, 99) / percentile(quiet, 99)).toFixed(2)}× (target ≤ 1.5×)`,
+  );
+  for (const t of terminals) t.ws.close();
+} finally {
+  await server.close();
+  await podman.close();
+}
