@@ -8,7 +8,7 @@ import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { missingDependency } from './real-deps.js';
 
-const TEST_USER = process.env.CLAUDE_WEB_TEST_USER ?? 'claude-web-test';
+export const TEST_USER = process.env.CLAUDE_WEB_TEST_USER ?? 'claude-web-test';
 export const testImage =
   process.env.CLAUDE_WEB_TEST_IMAGE ?? 'localhost/claude-web-workspace:latest';
 /** Marks everything the tests create, so a failed run's leftovers can be found and removed. */

@@ -1,0 +1,130 @@
+/**
+ * Opening terminals on the real server (libpod driver, exec attach), in one run:
+ * - 200 terminals across 20 running workspaces, all opened at once: the time until every
+ *   one shows its prompt, and the p50/p99 of each terminal's own wait;
+ * - reconnecting to a session until its prompt shows, beside a raw `podman exec -it` of
+ *   the same `tmux attach` in a local pty (no server, no WebSocket), as a ratio of p50s.
+ * Run as root after test/harness/provision-host.sh:  node --import tsx bench/open-terminals.ts
+ */
+import { spawn as spawnPty } from 'node-pty';
+import { createPodmanClient } from '../src/podman/client.js';
+import { workspaceNames } from '../src/quadlet/names.js';
+import { TMUX_SOCKET } from '../src/terminals/tmux.js';
+import { startLiveServer } from '../test/support/live-server.js';
+import { testSocketPath } from '../test/support/podman.js';
+
+const WORKSPACES = 20;
+const PER_WORKSPACE = 10;
+const RECONNECTS = 20;
+const PROMPT = /developer@\S+:~\$ /;
+
+const socketPath = testSocketPath();
+const podman = createPodmanClient({ socketPath });
+const usernames = Array.from({ length: WORKSPACES }, (_, i) => `opener${i}`);
+const server = await startLiveServer(podman, { users: usernames });
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ] ?? Number.NaN;
+
+/** Opens a session's terminal and resolves the milliseconds until its prompt shows. */
+async function untilPrompt(cookie: string, id: string): Promise<number> {
+  const start = performance.now();
+  const terminal = await server.terminal(cookie, id);
+  await terminal.waitFor(PROMPT, 180_000);
+  const ms = performance.now() - start;
+  terminal.ws.close();
+  await terminal.closed;
+  return ms;
+}
+
+/** The same attach without claude-web: `podman exec -it … tmux attach` in a local pty. */
+function rawAttach(container: string, session: string): Promise<number> {
+  const start = performance.now();
+  const pty = spawnPty(
+    'podman',
+    [
+      '--remote',
+      '--url',
+      `unix://${socketPath}`,
+      'exec',
+      '-it',
+      '--user',
+      'developer',
+      '--env',
+      'TERM=tmux-256color',
+      container,
+      'tmux',
+      '-L',
+      TMUX_SOCKET,
+      'attach',
+      '-t',
+      session,
+    ],
+    {
+      name: 'xterm-256color',
+      cols: 80,
+      rows: 24,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root' },
+    },
+  );
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no prompt: ${JSON.stringify(seen.slice(-200))}`)),
+      60_000,
+    );
+    pty.onData((data) => {
+      seen += data;
+      if (!PROMPT.test(seen)) return;
+      clearTimeout(timer);
+      const ms = performance.now() - start;
+      pty.kill();
+      resolve(ms);
+    });
+  });
+}
+
+try {
+  const sessions: { cookie: string; id: string; user: number }[] = [];
+  for (const username of usernames) {
+    const cookie = await server.login(username);
+    for (let s = 0; s < PER_WORKSPACE; s++)
+      sessions.push({
+        cookie,
+        id: await server.newSession(cookie, `t${s}`),
+        user: server.ids[username] ?? 0,
+      });
+  }
+  // Every workspace running first, each with one session made: the bench is about terminals.
+  for (let w = 0; w < WORKSPACES; w++) {
+    const first = sessions[w * PER_WORKSPACE];
+    if (first) await untilPrompt(first.cookie, first.id);
+  }
+
+  const start = performance.now();
+  const waits = await Promise.all(sessions.map((s) => untilPrompt(s.cookie, s.id)));
+  const allMs = performance.now() - start;
+  console.log(`${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once:`);
+  console.log(
+    `  all prompts after ${(allMs / 1000).toFixed(1)} s (target ≤ 10 s); each: p50 ${(percentile(waits, 50) / 1000).toFixed(2)} s, p99 ${(percentile(waits, 99) / 1000).toFixed(2)} s`,
+  );
+
+  const [one] = sessions;
+  if (!one) throw new Error('no session');
+  const { container } = workspaceNames(String(one.user));
+  const reconnect: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < RECONNECTS; i++) {
+    reconnect.push(await untilPrompt(one.cookie, one.id));
+    raw.push(await rawAttach(container, one.id));
+  }
+  const ratio = percentile(reconnect, 50) / percentile(raw, 50);
+  console.log(
+    `reconnect → prompt, ${RECONNECTS} each: claude-web p50 ${percentile(reconnect, 50).toFixed(0)} ms, raw podman exec + tmux attach p50 ${percentile(raw, 50).toFixed(0)} ms: ${ratio.toFixed(2)}× (target ≤ 1.1×)`,
+  );
+} finally {
+  await server.close();
+  await podman.close();
+}

@@ -1,0 +1,63 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TEST_USER, testSocketPath } from './podman.js';
+
+/**
+ * The test user's libpod API service (started by test/harness/provision-host.sh), stopped
+ * and started again as an outage would: run as root, like the harness.
+ */
+const socketPath = testSocketPath();
+const asUser = (args: string[]) => [
+  '-u',
+  TEST_USER,
+  '--',
+  'env',
+  `XDG_RUNTIME_DIR=${dirname(dirname(socketPath))}`,
+  `HOME=/home/${TEST_USER}`,
+  'PATH=/usr/local/bin:/usr/bin:/bin',
+  ...args,
+];
+
+/** Whether the socket answers a ping (curl: Node's fetch speaks no unix sockets). */
+async function answers(): Promise<boolean> {
+  try {
+    execFileSync(
+      'curl',
+      ['-fsS', '--max-time', '2', '--unix-socket', socketPath, 'http://d/_ping'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the test Podman API service did not ${what} within 20 s`);
+}
+
+/** Kills the service (SIGKILL, as a crash would); resolves once the socket stops answering. */
+export async function killTestPodmanService(): Promise<void> {
+  execFileSync('pkill', ['-KILL', '-u', TEST_USER, '-f', 'podman system service']);
+  await until(async () => !(await answers()), 'stop');
+}
+
+/** Starts the service again, as the harness does; resolves once it answers. */
+export async function startTestPodmanService(): Promise<void> {
+  if (await answers()) return;
+  rmSync(socketPath, { force: true });
+  const service = spawn(
+    'runuser',
+    asUser(['setsid', 'podman', 'system', 'service', '--time=0', `unix://${socketPath}`]),
+    { detached: true, stdio: 'ignore' },
+  );
+  service.unref();
+  await until(answers, 'answer');
+}
