@@ -6,12 +6,12 @@
  *   the same `tmux attach` in a local pty (no server, no WebSocket), as a ratio of p50s.
  * Run as root after test/harness/provision-host.sh:  node --import tsx bench/open-terminals.ts
  */
-import { spawn as spawnPty } from 'node-pty';
 import { createPodmanClient } from '../src/podman/client.js';
 import { workspaceNames } from '../src/quadlet/names.js';
 import { TMUX_SOCKET } from '../src/terminals/tmux.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
+import { rawPodmanExec } from './raw-exec.js';
 
 const WORKSPACES = 20;
 const PER_WORKSPACE = 10;
@@ -50,31 +50,13 @@ async function untilPrompt(cookie: string, id: string): Promise<number> {
 /** The same attach without claude-web: `podman exec -it … tmux attach` in a local pty. */
 function rawAttach(container: string, session: string): Promise<number> {
   const start = performance.now();
-  const pty = spawnPty(
-    'podman',
-    [
-      '--remote',
-      '--url',
-      `unix://${socketPath}`,
-      'exec',
-      '-it',
-      '--user',
-      'developer',
-      '--env',
-      'TERM=tmux-256color',
-      container,
-      'tmux',
-      '-L',
-      TMUX_SOCKET,
-      'attach',
-      '-t',
-      session,
-    ],
+  const pty = rawPodmanExec(
+    socketPath,
+    container,
+    ['tmux', '-L', TMUX_SOCKET, 'attach', '-t', session],
     {
-      name: 'xterm-256color',
       cols: 80,
       rows: 24,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/root' },
     },
   );
   let seen = '';

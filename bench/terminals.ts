@@ -11,7 +11,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { spawn as spawnPty } from 'node-pty';
 import { WebSocket, WebSocketServer } from 'ws';
 import { systemClock } from '../src/clock/clock.js';
 import { deflateOptions } from '../src/http/terminal-socket.js';
@@ -21,6 +20,7 @@ import { bridgeTerminal } from '../src/terminals/bridge.js';
 import { createAttachDriver } from '../src/terminals/create-attach-driver.js';
 import type { AttachDriver } from '../src/terminals/terminal.js';
 import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';
+import { rawPodmanExec } from './raw-exec.js';
 
 const socketPath =
   process.env.PODMAN_SOCKET ??
@@ -145,25 +145,7 @@ async function memoryPerTerminal(driver: AttachDriver, count = 10): Promise<numb
 
 /** Echo through a bare `podman exec -it … sh` in a local pty: no tmux, no WebSocket. */
 async function rawEchoLatency(samples = 200): Promise<number[]> {
-  const pty = spawnPty(
-    'podman',
-    [
-      '--remote',
-      '--url',
-      `unix://${socketPath}`,
-      'exec',
-      '-it',
-      '--user',
-      'developer',
-      container,
-      'sh',
-    ],
-    {
-      cols: 120,
-      rows: 40,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    },
-  );
+  const pty = rawPodmanExec(socketPath, container, ['sh']);
   let tail = '';
   let wake = () => {};
   pty.onData((d) => {
