@@ -1,13 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { LABEL_USER, workspaceNames } from '../../src/quadlet/names.js';
 import { TERMINAL_USER, TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
 import { eventually } from '../support/eventually.js';
 import { type LiveServer, startLiveServer, type TerminalClient } from '../support/live-server.js';
-import { realPodman } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
 const CYCLES = Number(process.env.ATTACH_CYCLES ?? 200);
+/** The workspace containers of this file, by id: their conmons are counted at the end. */
+const cycled: string[] = [];
+
+/** The conmon processes on this host that serve one of `ids` (the container's and each exec's). */
+function conmonsOf(ids: string[]): number {
+  let count = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('conmon') && ids.some((id) => args.includes(id))) count++;
+    } catch {}
+  }
+  return count;
+}
 const attached = (t: TerminalClient) =>
   eventually(
     () => expect(t.controls).toContainEqual(expect.objectContaining({ state: 'attached' })),
@@ -59,6 +75,9 @@ describe.skipIf(!podman).each(['exec', 'pty'])(
       }
       kept.type('echo "STILL=$((6*7))"\r');
       await kept.waitFor(/STILL=42/);
+      const { Id } = await podman.containers.inspect(container);
+      expect(conmonsOf([Id]), 'the conmons of the container and its terminals').toBeGreaterThan(0);
+      cycled.push(Id);
     }, 1_800_000);
 
     it('leaves no tmux session behind a session deleted while its terminal was opening, 50 times', async () => {
@@ -89,3 +108,44 @@ describe.skipIf(!podman).each(['exec', 'pty'])(
     }, 600_000);
   },
 );
+
+describe.skipIf(!podman)('after six quiet minutes', () => {
+  if (!podman) return;
+  const userId = `t${randomBytes(3).toString('hex')}quiet`;
+  const workspaces = testWorkspaces(podman);
+  afterAll(async () => {
+    await workspaces.remove(userId);
+    await podman.volumes.remove(workspaceNames(userId).volume, { force: true }).catch(() => {});
+  });
+
+  it('has let every conmon go, and still hears a death on an event stream quiet all along', async () => {
+    // Opened before the wait: nothing of this user dies for the six minutes.
+    const abort = new AbortController();
+    const events = await podman.events({
+      filters: { type: ['container'], event: ['died'], label: [`${LABEL_USER}=${userId}`] },
+      signal: abort.signal,
+    });
+    const next = events[Symbol.asyncIterator]().next();
+    let ended = false;
+    void next.then((result) => {
+      ended = result.done === true;
+    });
+    const began = performance.now();
+    // Each attach's exec keeps its conmon for Podman's retention (300 s) after it ends;
+    // the cycled workspaces are gone now, so every conmon of theirs must go.
+    expect(cycled).toHaveLength(2);
+    await eventually(() => expect(conmonsOf(cycled)).toBe(0), {
+      withinMs: 420_000,
+      everyMs: 5_000,
+    });
+    await sleep(Math.max(0, 6 * 60_000 - (performance.now() - began)));
+    expect(ended, 'the event stream ended while quiet').toBe(false);
+
+    await workspaces.ensure(userId);
+    await workspaces.stop(userId);
+    const { value, done } = await next;
+    expect(done).toBe(false);
+    expect(value?.Actor.Attributes[LABEL_USER]).toBe(userId);
+    abort.abort();
+  }, 720_000);
+});
