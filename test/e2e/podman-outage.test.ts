@@ -17,8 +17,11 @@ describe.skipIf(!podman)('an outage of the Podman API service', () => {
   });
   afterAll(async () => {
     // Whatever happened, the next tests find the service running.
-    await startTestPodmanService();
-    await server?.close();
+    try {
+      await startTestPodmanService();
+    } finally {
+      await server?.close();
+    }
   });
 
   const readyz = async () => {

@@ -56,7 +56,8 @@ export async function startTestPodmanService(): Promise<void> {
   const service = spawn(
     'runuser',
     asUser(['setsid', 'podman', 'system', 'service', '--time=0', `unix://${socketPath}`]),
-    { detached: true, stdio: 'ignore' },
+    // Not the checkout's directory, which the test user may not enter (a private clone).
+    { detached: true, stdio: 'ignore', cwd: '/' },
   );
   service.unref();
   await until(answers, 'answer');
