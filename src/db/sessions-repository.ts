@@ -38,21 +38,19 @@ export function createSessionsRepository({ db }: { db: Db }) {
     return session;
   }
 
-  async function updateLive(id: string, values: Partial<Session>): Promise<Session> {
+  /** Updates one session; with `liveOnly`, a dead one is not_found and stays as it is. */
+  async function update(
+    id: string,
+    values: Partial<Session>,
+    { liveOnly = false } = {},
+  ): Promise<Session> {
+    const live = liveOnly ? ne(sessions.status, 'dead') : undefined;
     const [session] = UUID.test(id)
       ? await db
           .update(sessions)
           .set(values)
-          .where(and(eq(sessions.id, id), ne(sessions.status, 'dead')))
+          .where(and(eq(sessions.id, id), live))
           .returning()
-      : [];
-    if (!session) throw sessionErrors.notFound(id);
-    return session;
-  }
-
-  async function update(id: string, values: Partial<Session>): Promise<Session> {
-    const [session] = UUID.test(id)
-      ? await db.update(sessions).set(values).where(eq(sessions.id, id)).returning()
       : [];
     if (!session) throw sessionErrors.notFound(id);
     return session;
@@ -101,9 +99,11 @@ export function createSessionsRepository({ db }: { db: Db }) {
     },
 
     /** Marks a live session active or detached; a dead session stays dead (not_found). */
-    setStatus: (id: string, status: Exclude<SessionStatus, 'dead'>) => updateLive(id, { status }),
+    setStatus: (id: string, status: Exclude<SessionStatus, 'dead'>) =>
+      update(id, { status }, { liveOnly: true }),
     /** A browser attached: the session is active, and its shell runs as of `now`. */
-    attached: (id: string, now: Date) => updateLive(id, { status: 'active', shellSeenAt: now }),
+    attached: (id: string, now: Date) =>
+      update(id, { status: 'active', shellSeenAt: now }, { liveOnly: true }),
     touch: (id: string, now: Date) => update(id, { lastActivityAt: now }),
     end: (id: string, reason: string, now: Date) =>
       update(id, { status: 'dead', endedAt: now, endReason: reason }),
