@@ -80,7 +80,6 @@ export async function attachControl(
   let live = false;
   /** Restores asked for and not yet answered; output is passed on only when none is. */
   let restoring = 0;
-  let restored = false;
   let layoutSeen: (cols: number, rows: number) => void = () => {};
 
   const parser = createControlParser((event: ControlEvent) => {
@@ -118,7 +117,6 @@ export async function attachControl(
   /** Restores the screen; output after it is passed on, output before it is in it. */
   function restore(): Promise<PaneState> {
     restoring++;
-    restored = true;
     live = false;
     return new Promise((resolve, reject) => {
       parser.expect(restoreCommands.length, (results) => {
@@ -155,11 +153,12 @@ export async function attachControl(
   /**
    * tmux dropped a pane's output for this client. Every pause is answered at once, whatever
    * is in flight: a pane left paused never shows output again. A restore already asked for
-   * may predate what was dropped since, so another one follows the `continue`.
+   * may predate what was dropped since, so another one follows the `continue` (before the
+   * first restore knows the pane, any pause may be of it).
    */
   function paused(target: string) {
     void send([['refresh-client', '-A', `${target}:continue`]]);
-    if (restored && (target === pane || pane === undefined)) resync();
+    if (target === pane || (pane === undefined && restoring > 0)) resync();
   }
 
   /** Asks for the size and waits until the window has it (tmux resizes after answering). */
