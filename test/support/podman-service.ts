@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { eventually } from './eventually.js';
 import { TEST_USER, testSocketPath } from './podman.js';
 
 /**
@@ -35,18 +36,23 @@ async function answers(): Promise<boolean> {
   }
 }
 
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the test Podman API service did not ${what} within 20 s`);
+/** Resolves once the service answers (`up`) or has stopped answering, within 20 s. */
+function serviceIs(up: boolean): Promise<void> {
+  return eventually(
+    async () => {
+      if ((await answers()) !== up)
+        throw new Error(
+          `the test Podman API service did not ${up ? 'answer' : 'stop'} within 20 s`,
+        );
+    },
+    { withinMs: 20_000, everyMs: 100 },
+  );
 }
 
 /** Kills the service (SIGKILL, as a crash would); resolves once the socket stops answering. */
 export async function killTestPodmanService(): Promise<void> {
   execFileSync('pkill', ['-KILL', '-u', TEST_USER, '-f', 'podman system service']);
-  await until(async () => !(await answers()), 'stop');
+  await serviceIs(false);
 }
 
 /** Starts the service again, as the harness does; resolves once it answers. */
@@ -60,5 +66,5 @@ export async function startTestPodmanService(): Promise<void> {
     { detached: true, stdio: 'ignore', cwd: '/' },
   );
   service.unref();
-  await until(answers, 'answer');
+  await serviceIs(true);
 }
