@@ -8,6 +8,7 @@
 import { createPodmanClient } from '../src/podman/client.js';
 import { startLiveServer, type TerminalClient } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
+import { quantile } from './quantile.js';
 
 const USERS = 5;
 const PER_USER = 10;
@@ -17,10 +18,7 @@ const QUIET_MS = 15_000;
 
 const podman = createPodmanClient({ socketPath: testSocketPath() });
 const usernames = Array.from({ length: USERS }, (_, i) => `storm${i}`);
-const server = await startLiveServer(podman, {
-  users: usernames,
-  env: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {},
-});
+const server = await startLiveServer(podman, { users: usernames });
 
 /** Types numbered tokens into one terminal and keeps how long each took to come back. */
 function prober(terminal: TerminalClient, index: number) {
@@ -46,11 +44,6 @@ function prober(terminal: TerminalClient, index: number) {
       terminal.type(`${token}\r`);
     },
   };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 try {
@@ -97,7 +90,7 @@ try {
   const counts: Record<number, number> = {};
   for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
   const row = (name: string, values: number[]) =>
-    `${name.padEnd(16)} ${String(values.length).padStart(6)} ${percentile(values, 50).toFixed(1).padStart(8)} ${percentile(values, 99).toFixed(1).padStart(8)}`;
+    `${name.padEnd(16)} ${String(values.length).padStart(6)} ${quantile(values, 0.5).toFixed(1).padStart(8)} ${quantile(values, 0.99).toFixed(1).padStart(8)}`;
   console.log(
     `${terminals.length} terminals; ${LOGINS} logins took ${((stormEnd - stormStart) / 1000).toFixed(1)} s; answers ${JSON.stringify(counts)}`,
   );
@@ -107,7 +100,7 @@ try {
   console.log(row('quiet', quiet));
   console.log(row('login storm', storm));
   console.log(
-    `p99 ratio (storm / quiet): ${(percentile(storm, 99) / percentile(quiet, 99)).toFixed(2)}× (target ≤ 1.5×)`,
+    `p99 ratio (storm / quiet): ${(quantile(storm, 0.99) / quantile(quiet, 0.99)).toFixed(2)}× (target ≤ 1.5×)`,
   );
   for (const t of terminals) t.ws.close();
 } finally {

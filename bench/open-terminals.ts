@@ -11,6 +11,7 @@ import { workspaceNames } from '../src/quadlet/names.js';
 import { TMUX_SOCKET } from '../src/terminals/tmux.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
+import { quantile } from './quantile.js';
 import { rawPodmanExec } from './raw-exec.js';
 
 const WORKSPACES = 20;
@@ -23,11 +24,6 @@ const socketPath = testSocketPath();
 const podman = createPodmanClient({ socketPath });
 const usernames = Array.from({ length: WORKSPACES }, (_, i) => `opener${i}`);
 const server = await startLiveServer(podman, { users: usernames });
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
-  ] ?? Number.NaN;
 
 /** Opens a session's terminal and resolves the milliseconds until its prompt shows. */
 async function untilPrompt(cookie: string, id: string): Promise<number> {
@@ -110,7 +106,7 @@ try {
     console.log(`${failures.length} terminals never showed a prompt; first: ${failures[0]}`);
   console.log(`${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once:`);
   console.log(
-    `  all prompts after ${(allMs / 1000).toFixed(1)} s (target ≤ 10 s); each: p50 ${(percentile(waits, 50) / 1000).toFixed(2)} s, p99 ${(percentile(waits, 99) / 1000).toFixed(2)} s`,
+    `  all prompts after ${(allMs / 1000).toFixed(1)} s (target ≤ 10 s); each: p50 ${(quantile(waits, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(waits, 0.99) / 1000).toFixed(2)} s`,
   );
 
   const [one] = sessions;
@@ -122,9 +118,9 @@ try {
     reconnect.push(await untilPrompt(one.cookie, one.id));
     raw.push(await rawAttach(container, one.id));
   }
-  const ratio = percentile(reconnect, 50) / percentile(raw, 50);
+  const ratio = quantile(reconnect, 0.5) / quantile(raw, 0.5);
   console.log(
-    `reconnect → prompt, ${RECONNECTS} each: claude-web p50 ${percentile(reconnect, 50).toFixed(0)} ms, raw podman exec + tmux attach p50 ${percentile(raw, 50).toFixed(0)} ms: ${ratio.toFixed(2)}× (target ≤ 1.1×)`,
+    `reconnect → prompt, ${RECONNECTS} each: claude-web p50 ${quantile(reconnect, 0.5).toFixed(0)} ms, raw podman exec + tmux attach p50 ${quantile(raw, 0.5).toFixed(0)} ms: ${ratio.toFixed(2)}× (target ≤ 1.1×)`,
   );
 } finally {
   await server.close();

@@ -20,6 +20,7 @@ import { bridgeTerminal } from '../src/terminals/bridge.js';
 import { createAttachDriver } from '../src/terminals/create-attach-driver.js';
 import type { AttachDriver } from '../src/terminals/terminal.js';
 import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';
+import { quantile } from './quantile.js';
 import { rawPodmanExec } from './raw-exec.js';
 
 const socketPath =
@@ -216,25 +217,21 @@ try {
     if (kind === 'exec') deflated = { plain: mbps, deflated: await catThroughput(driver, true) };
     const latency = await echoLatency(driver);
     const mem = await memoryPerTerminal(driver);
-    const p = (q: number) =>
-      latency[Math.min(latency.length - 1, Math.floor(q * latency.length))] ?? Number.NaN;
     rows.push([
       `${kind} driver (WebSocket, tmux)`,
       mbps.toFixed(1),
-      p(0.5).toFixed(1),
-      p(0.99).toFixed(1),
+      quantile(latency, 0.5).toFixed(1),
+      quantile(latency, 0.99).toFixed(1),
       mem.toFixed(1),
     ]);
   }
   const raw = await rawExec();
   const rawEcho = await rawEchoLatency();
-  const q = (t: number[], p: number) =>
-    (t[Math.min(t.length - 1, Math.floor(p * t.length))] ?? Number.NaN).toFixed(1);
   rows.push([
     'raw podman exec (no tmux, no WebSocket)',
     raw.mbps.toFixed(1),
-    q(rawEcho, 0.5),
-    q(rawEcho, 0.99),
+    quantile(rawEcho, 0.5).toFixed(1),
+    quantile(rawEcho, 0.99).toFixed(1),
     raw.memMb.toFixed(1),
   ]);
   const header = [
@@ -251,7 +248,7 @@ try {
   for (const r of rows.slice(0, 2)) {
     const ratio = (a: string | undefined, b: string | number) => (Number(a) / Number(b)).toFixed(2);
     console.log(
-      `  ${r[0]}: ${ratio(r[1], raw.mbps)}x, ${ratio(r[2], q(rawEcho, 0.5))}x, ${ratio(r[4], raw.memMb)}x`,
+      `  ${r[0]}: ${ratio(r[1], raw.mbps)}x, ${ratio(r[2], quantile(rawEcho, 0.5).toFixed(1))}x, ${ratio(r[4], raw.memMb)}x`,
     );
   }
   console.log(
