@@ -11,14 +11,13 @@ import { workspaceNames } from '../src/quadlet/names.js';
 import { TMUX_SOCKET } from '../src/terminals/tmux.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
+import { OUTPUT_PROMPT } from '../test/support/screen.js';
 import { quantile } from './quantile.js';
 import { rawPodmanExec } from './raw-exec.js';
 
 const WORKSPACES = 20;
 const PER_WORKSPACE = 10;
 const RECONNECTS = 20;
-/** bash's prompt in the workspace image, whatever colour sequences surround it. */
-const PROMPT = /developer@\w+\S*:\S*~\S*\$ /;
 
 const socketPath = testSocketPath();
 const podman = createPodmanClient({ socketPath });
@@ -31,7 +30,7 @@ async function untilPrompt(cookie: string, id: string): Promise<number> {
   const terminal = await server.terminal(cookie, id);
   try {
     await Promise.race([
-      terminal.waitFor(PROMPT, 180_000),
+      terminal.waitFor(OUTPUT_PROMPT, 180_000),
       terminal.closed.then((code) => {
         throw new Error(`closed (${code}): ${JSON.stringify(terminal.controls.slice(-2))}`);
       }),
@@ -63,7 +62,7 @@ function rawAttach(container: string, session: string): Promise<number> {
     );
     pty.onData((data) => {
       seen += data;
-      if (!PROMPT.test(seen)) return;
+      if (!OUTPUT_PROMPT.test(seen)) return;
       clearTimeout(timer);
       const ms = performance.now() - start;
       pty.kill();

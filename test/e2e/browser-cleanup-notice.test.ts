@@ -2,14 +2,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realBrowser, waitForScreen } from '../support/browser.js';
+import { realBrowser, SCREEN_PROMPT, waitForScreen } from '../support/browser.js';
 import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { eventually } from '../support/eventually.js';
 import { realPodman } from '../support/podman.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PROMPT = /developer@\S+:~\$ $/m;
 /** CONTAINER_MAX_AGE_HOURS for this server: 36 s. */
 const MAX_AGE_MS = 36_000;
 
@@ -38,7 +37,7 @@ describe.skipIf(!browser)('the removal notice on the page (Chromium, real server
 
   it('shows an attached user the coming removal before it happens, then the ended session', async () => {
     await fixture.login('noticed');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     const banner = page.locator('#notice');
     expect(await banner.isHidden()).toBe(true);
     const userId = String(fixture.ids[0]);

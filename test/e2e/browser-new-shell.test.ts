@@ -4,13 +4,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { NEW_SHELL_BANNERS } from '../../src/terminals/new-shell.js';
-import { realBrowser, screen, waitForScreen } from '../support/browser.js';
+import { realBrowser, SCREEN_PROMPT, screen, waitForScreen } from '../support/browser.js';
 import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman } from '../support/podman.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PROMPT = /developer@\S+:~\$ $/m;
 
 describe.skipIf(!browser)('a workspace restarted while the server was down', () => {
   if (!browser || !podman) return;
@@ -29,7 +28,7 @@ describe.skipIf(!browser)('a workspace restarted while the server was down', () 
   });
 
   it('keeps the session, and its new shell says that the workspace restarted', async () => {
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     await page.keyboard.type('echo BEFORE=$((5*5))\n');
     await waitForScreen(page, /^BEFORE=25$/m);
     const { container } = workspaceNames(String(fixture.ids[0]));

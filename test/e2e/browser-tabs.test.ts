@@ -2,13 +2,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
 import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
-import { realBrowser, screen, waitForScreen } from '../support/browser.js';
+import { realBrowser, SCREEN_PROMPT, screen, waitForScreen } from '../support/browser.js';
 import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman } from '../support/podman.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PROMPT = /developer@\S+:~\$ $/m;
 
 describe.skipIf(!browser)('tabs, titles and bells (Chromium, real server)', () => {
   if (!browser || !podman) return;
@@ -48,10 +47,10 @@ describe.skipIf(!browser)('tabs, titles and bells (Chromium, real server)', () =
 
   it('opens a tab with Alt+Shift+T and switches with Alt+Shift+arrows, keys the shell never sees', async () => {
     await fixture.login('tabber');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     await page.keyboard.press('Alt+Shift+T');
     await expect.poll(() => tab('shell 2').getAttribute('aria-selected')).toBe('true');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     await page.keyboard.press('Alt+Shift+ArrowLeft');
     await expect.poll(() => tab('main').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('Alt+Shift+ArrowRight');
@@ -140,7 +139,7 @@ describe.skipIf(!browser)('on a phone (touch, 400 px wide)', () => {
 
   it('shows a key bar that sends Esc and Ctrl-C, and fits the screen', async () => {
     await fixture.login('thumbs');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     expect(await page.locator('#keybar').isVisible()).toBe(true);
     const width = await page.evaluate(
       () =>
@@ -161,7 +160,7 @@ describe.skipIf(!browser)('on a phone (touch, 400 px wide)', () => {
     await waitForScreen(page, /^\^\[$/m);
     await page.locator('#keybar button[aria-label=Control]').tap();
     await page.keyboard.type('d');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     expect(await screen(page)).toContain('BACK=7');
   });
 });

@@ -2,13 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/quadlet/names.js';
-import { realBrowser, screen, viewport, waitForScreen } from '../support/browser.js';
+import { realBrowser, SCREEN_PROMPT, screen, viewport, waitForScreen } from '../support/browser.js';
 import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman } from '../support/podman.js';
 
 const podman = await realPodman();
 const browser = podman ? await realBrowser() : undefined;
-const PROMPT = /developer@\S+:~\$ $/m;
 
 describe.skipIf(!browser)('the terminal as a person uses it (Chromium, real server)', () => {
   if (!browser || !podman) return;
@@ -73,7 +72,7 @@ describe.skipIf(!browser)('the terminal as a person uses it (Chromium, real serv
 
   it('scrolls the history with the wheel, never the command line', async () => {
     await fixture.login('scroller');
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     await page.keyboard.type('clear; seq 1 3000\n');
     await waitForScreen(page, /^3000$/m);
     await scrollsWithoutTouchingTheShell();
@@ -119,7 +118,7 @@ describe.skipIf(!browser)('the terminal as a person uses it (Chromium, real serv
     );
     await expect.poll(async () => (await viewport(page)).lines.at(-1)).toMatch(/^LASTROW/);
     expect(await screen(page)).toContain(`LINES=${rows}`);
-    await waitForScreen(page, PROMPT);
+    await waitForScreen(page, SCREEN_PROMPT);
     await page.keyboard.type('echo abc');
     await page.keyboard.press('Control+b');
     await page.keyboard.type('X\n');

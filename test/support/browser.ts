@@ -32,6 +32,9 @@ export async function realBrowser(): Promise<Browser | undefined> {
 }
 
 /** What the page's terminal shows, line by line (scrollback included). */
+/** bash's prompt at the end of a line of the page's terminal, as a person reads it. */
+export const SCREEN_PROMPT = /developer@\S+:~\$ $/m;
+
 export const screen = (page: Page) =>
   page.evaluate(() => {
     const term = (

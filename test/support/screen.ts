@@ -1,5 +1,8 @@
 import type { Terminal } from '../../src/terminals/terminal.js';
 
+/** bash's prompt in the workspace image, in raw output: whatever colour sequences surround it. */
+export const OUTPUT_PROMPT = /developer@\w+\S*:\S*~\S*\$ /;
+
 /** Text that grows as output arrives, and a way to wait for something to appear in it. */
 export function growingText(defaultTimeoutMs: number) {
   let text = '';

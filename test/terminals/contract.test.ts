@@ -5,11 +5,9 @@ import { workspaceNames } from '../../src/quadlet/names.js';
 import type { AttachDriver } from '../../src/terminals/terminal.js';
 import { TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
 import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
-import { watch } from '../support/screen.js';
+import { OUTPUT_PROMPT, watch } from '../support/screen.js';
 
 const podman = await realPodman();
-/** bash's prompt in the workspace image, whatever escape sequences surround it. */
-const PROMPT = /developer@\w+\S*:\S*~\S*\$ /;
 const kinds: AttachDriver['kind'][] = podman ? ['exec', 'pty'] : [];
 
 describe.each(kinds)('terminal attach contract: %s', (kind) => {
@@ -41,7 +39,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   it('follows a resize', async () => {
     const terminal = await driver.attach({ container, session: randomUUID(), size });
     const screen = watch(terminal);
-    await screen.waitFor(PROMPT);
+    await screen.waitFor(OUTPUT_PROMPT);
     await terminal.resize({ rows: 30, cols: 117 });
     // The new size arrives shortly after the request: ask until the program sees it.
     for (let attempt = 0; ; attempt++) {
@@ -171,7 +169,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   it('reads nothing while paused, and everything once resumed', async () => {
     const terminal = await driver.attach({ container, session: randomUUID(), size });
     const screen = watch(terminal);
-    await screen.waitFor(PROMPT);
+    await screen.waitFor(OUTPUT_PROMPT);
     terminal.pause();
     const atPause = screen.bytes();
     terminal.write('seq 1 20000 | tail -n 1 | sed "s/^/LAST=/"\r');
@@ -190,7 +188,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   it('ends the terminal when the workspace stops', async () => {
     const terminal = await driver.attach({ container, session: randomUUID(), size });
     const screen = watch(terminal);
-    await screen.waitFor(PROMPT);
+    await screen.waitFor(OUTPUT_PROMPT);
     const exited = new Promise<void>((resolve) => terminal.onExit(resolve));
     await workspaces.stop(userId);
     await exited;
