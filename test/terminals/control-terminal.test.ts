@@ -58,6 +58,8 @@ const paneState = PANE_STATE_FORMAT.replace(
 const restoreAnswer = (screen: string) => [[paneState], [], [screen], []];
 const isRestore = (line: string) => line.startsWith("'display-message' '-p'");
 const continues = (written: string[]) => written.filter((l) => l.includes(':continue'));
+const nudges = (written: string[]) =>
+  written.filter((l) => l.startsWith("'display-message' '-p' ''"));
 
 /** Attaches, answering tmux's greeting and the sizing; `beforeRestore` runs before its answer. */
 async function attached(beforeRestore: (tmux: ReturnType<typeof scriptedTmux>) => void = () => {}) {
@@ -127,14 +129,13 @@ describe('a terminal over a tmux control client (scripted tmux)', () => {
   it('asks tmux something once late output stops, so that a pause it holds comes out', async () => {
     // tmux 3.3 may queue a %pause behind output it dropped until it next writes to us.
     const { tmux, clock, output } = await attached();
-    const nudges = () => tmux.written.filter((l) => l.startsWith("'display-message' '-p' ''"));
     tmux.say('%extended-output %3 1500 : late');
     clock.advance(600);
     tmux.say('%extended-output %3 1800 : later');
     clock.advance(600);
-    expect(nudges()).toHaveLength(0);
+    expect(nudges(tmux.written)).toHaveLength(0);
     clock.advance(400);
-    expect(nudges()).toHaveLength(1);
+    expect(nudges(tmux.written)).toHaveLength(1);
     tmux.say('%pause %3');
     tmux.answer(['']);
     expect(continues(tmux.written)).toHaveLength(1);
@@ -142,13 +143,13 @@ describe('a terminal over a tmux control client (scripted tmux)', () => {
     tmux.answer(...restoreAnswer('second'));
     expect(output()).toContain('second');
     clock.advance(5_000);
-    expect(nudges()).toHaveLength(1);
+    expect(nudges(tmux.written)).toHaveLength(1);
   });
 
   it('asks nothing after output that was not late', async () => {
     const { tmux, clock } = await attached();
     tmux.say('%extended-output %3 40 : prompt');
     clock.advance(10_000);
-    expect(tmux.written.filter((l) => l.startsWith("'display-message' '-p' ''"))).toHaveLength(0);
+    expect(nudges(tmux.written)).toHaveLength(0);
   });
 });
