@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { AppError } from '../errors/app-error.js';
+import { firstAnswer } from './first-answer.js';
 import { LATE_OUTPUT_MS, nudgeWhenQuiet } from './late-output.js';
 import {
   PANE_STATE_FORMAT,
@@ -37,6 +38,10 @@ export interface ControlIo {
 export const controlErrors = {
   failed: (what: string, why: string) =>
     new AppError('terminal.attach_failed', `tmux could not ${what}: ${why}`),
+  stalled: (why: string, heard: string) =>
+    new AppError('terminal.attach_failed', `tmux could not attach: ${why}`, {
+      details: { heard },
+    }),
   closed: () =>
     new AppError('terminal.attach_failed', 'the terminal ended while it was being attached'),
 };
@@ -47,6 +52,8 @@ const KEYS_PER_COMMAND = 1024;
 const RESIZE_WAIT_MS = 2_000;
 /** How long tmux may take to answer everything attaching asks. */
 const ATTACH_WAIT_MS = 30_000;
+/** How much of what tmux said while attaching a stalled attach reports. */
+const HEARD_KEPT = 600;
 /** How long a closing client gets to detach before its channel is broken. */
 const DETACH_WAIT_MS = 2_000;
 /** tmux drops a pane's output for a client this many seconds behind, instead of buffering. */
@@ -97,7 +104,10 @@ export async function attachControl(
   const listening = new Promise<void>((resolve) => {
     heard = resolve;
   });
+  /** The end of what tmux said while attaching: the log's clue when attaching stalls. */
+  let said = '';
   io.onData((chunk) => {
+    if (!live) said = (said + chunk.toString('latin1')).slice(-HEARD_KEPT);
     heard();
     parser.push(chunk);
   });
@@ -191,20 +201,27 @@ export async function attachControl(
   });
   const ended = new Promise<never>((_, reject) => exits.push(() => reject(controlErrors.closed())));
 
-  let stage = 'size';
+  let stage = 'first answer';
+  const reached = () => {
+    const probing = firstAnswer(parser, (line) => io.write(line), clock);
+    exits.push(probing.cancel);
+    return probing.answered;
+  };
   const tooSlow = new Promise<never>((_, reject) => {
     const cancel = clock.setTimeout(() => {
       io.destroy();
-      reject(
-        controlErrors.failed('attach', `no answer within ${ATTACH_WAIT_MS / 1000} s (${stage})`),
-      );
+      reject(controlErrors.stalled(`no answer within ${ATTACH_WAIT_MS / 1000} s (${stage})`, said));
     }, ATTACH_WAIT_MS);
     exits.push(cancel);
     attached = cancel;
   });
   await Promise.race([
     listening
-      .then(() => sized(size.cols, size.rows))
+      .then(reached)
+      .then(() => {
+        stage = 'size';
+        return sized(size.cols, size.rows);
+      })
       .then(() => {
         stage = 'restore';
         return restore();

@@ -150,6 +150,11 @@ export function createControlParser(onEvent: (event: ControlEvent) => void) {
     expect(count: number, done: (results: ControlResult[]) => void) {
       pending.push({ results: [], expected: count, done });
     },
+    /** Stops waiting for the answers of a line tmux never read (`done` as given to `expect`). */
+    forget(done: (results: ControlResult[]) => void) {
+      const at = pending.findIndex((p) => p.done === done && p.results.length === 0);
+      if (at >= 0) pending.splice(at, 1);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attachControl, type ControlIo } from '../../src/terminals/control-terminal.js';
+import { PROBE_EVERY_MS, probeLine } from '../../src/terminals/first-answer.js';
 import { PANE_STATE_FORMAT } from '../../src/terminals/screen-restore.js';
 import { createFakeClock } from '../support/fake-clock.js';
 
@@ -58,21 +59,40 @@ const paneState = PANE_STATE_FORMAT.replace(
 const restoreAnswer = (screen: string) => [[paneState], [], [screen], []];
 const isRestore = (line: string) => line.startsWith("'display-message' '-p'");
 const continues = (written: string[]) => written.filter((l) => l.includes(':continue'));
+const probes = (written: string[]) => written.filter((l) => l.includes("'probe-"));
 const nudges = (written: string[]) =>
   written.filter((l) => l.startsWith("'display-message' '-p' ''"));
 
-/** Attaches, answering tmux's greeting and the sizing; `beforeRestore` runs before its answer. */
-async function attached(beforeRestore: (tmux: ReturnType<typeof scriptedTmux>) => void = () => {}) {
+const settled = () => new Promise((r) => setImmediate(r));
+type ScriptedTmux = ReturnType<typeof scriptedTmux>;
+
+/** Starts attaching and has tmux greet; the terminal then probes. */
+async function greeted() {
   const tmux = scriptedTmux();
   const clock = createFakeClock();
   const attaching = attachControl(tmux.io, { size: { cols: 80, rows: 24 }, clock });
   tmux.say('%begin 1 0 0', '%end 1 0 0');
-  await Promise.resolve();
+  await settled();
+  return { tmux, clock, attaching };
+}
+
+/** Answers the sizing and the restore; `beforeRestore` runs before the restore's answer. */
+async function sizedAndRestored(tmux: ScriptedTmux, beforeRestore = (_: ScriptedTmux) => {}) {
+  await settled();
+  expect(tmux.written.at(-1)).toContain("'refresh-client' '-C' '80x24'");
   tmux.answer([], [], ['80x24']);
-  await new Promise((r) => setImmediate(r));
+  await settled();
   expect(tmux.written.filter(isRestore)).toHaveLength(1);
   beforeRestore(tmux);
   tmux.answer(...restoreAnswer('first'));
+}
+
+/** Attaches, answering tmux's greeting, the probe and the sizing. */
+async function attached(beforeRestore?: (tmux: ScriptedTmux) => void) {
+  const { tmux, clock, attaching } = await greeted();
+  expect(probes(tmux.written)).toEqual([probeLine(1)]);
+  tmux.answer(['probe-1']);
+  await sizedAndRestored(tmux, beforeRestore);
   const terminal = await attaching;
   let output = '';
   terminal.onData((chunk) => {
@@ -82,6 +102,33 @@ async function attached(beforeRestore: (tmux: ReturnType<typeof scriptedTmux>) =
 }
 
 describe('a terminal over a tmux control client (scripted tmux)', () => {
+  it('probes again when tmux never read the probe, and answers still meet their commands', async () => {
+    const { tmux, clock, attaching } = await greeted();
+    clock.advance(PROBE_EVERY_MS);
+    clock.advance(PROBE_EVERY_MS);
+    expect(probes(tmux.written)).toEqual([probeLine(1), probeLine(2), probeLine(3)]);
+    // tmux read only the third probe.
+    tmux.answer(['probe-3']);
+    await sizedAndRestored(tmux);
+    const terminal = await attaching;
+    clock.advance(PROBE_EVERY_MS * 3);
+    expect(probes(tmux.written)).toHaveLength(3);
+    const resized = terminal.resize({ cols: 100, rows: 30 });
+    tmux.answer([]);
+    await resized;
+  });
+
+  it('takes every probe answered when tmux held its answers', async () => {
+    const { tmux, clock, attaching } = await greeted();
+    clock.advance(PROBE_EVERY_MS);
+    tmux.answer(['probe-1'], ['probe-2']);
+    await sizedAndRestored(tmux);
+    const terminal = await attaching;
+    const resized = terminal.resize({ cols: 100, rows: 30 });
+    tmux.answer([]);
+    await resized;
+  });
+
   it('passes the restored screen, then the pane output', async () => {
     const { tmux, output } = await attached();
     tmux.say('%output %3 live\\015\\012');
