@@ -10,9 +10,10 @@ import { EXITED_HOURS, HOUR_MS } from './cleanup/policy.js';
 import { scheduleCleanup } from './cleanup/schedule.js';
 import { createCleanupSweep } from './cleanup/sweep.js';
 import { type CommandName, parseCommand, usage } from './cli/arguments.js';
-import { exitStatus, handlers } from './cli/commands.js';
+import { handlers } from './cli/commands.js';
 import { confirm } from './cli/confirm.js';
 import type { CliContext } from './cli/context.js';
+import { EXIT, exitStatusByCode } from './cli/exit-status.js';
 import { createOutput } from './cli/output.js';
 import { type Clock, systemClock } from './clock/clock.js';
 import { type Config, loadConfig } from './config/load-config.js';
@@ -342,17 +343,17 @@ function version(): string {
 
 function print(text: string): number {
   process.stdout.write(`${text}\n`);
-  return 0;
+  return EXIT.done;
 }
 
 /** Known failures print their message alone; anything else is a bug and shows its stack. */
 export function reportFatal(error: unknown): number {
   if (isAppError(error)) {
     process.stderr.write(`claude-web: ${error.message}\n`);
-    return exitStatus(error.code);
+    return exitStatusByCode[error.code];
   }
   process.stderr.write(
     `claude-web: unexpected error\n${(error as Error)?.stack ?? String(error)}\n`,
   );
-  return 1;
+  return EXIT.failed;
 }

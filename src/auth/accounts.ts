@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
-import { type User, type UsersRepository, userErrors } from '../db/users-repository.js';
+import { userErrors } from '../db/errors.js';
+import type { User, UsersRepository } from '../db/users-repository.js';
 import { hashPassword } from './passwords.js';
 import { checkUsername } from './usernames.js';
 

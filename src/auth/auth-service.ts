@@ -2,17 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock/clock.js';
 import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
-import { AppError } from '../errors/app-error.js';
+import { authErrors } from './errors.js';
 import { createHashingQueue, type HashingQueue } from './hashing-queue.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { checkUsername } from './usernames.js';
-
-export const authErrors = {
-  invalidCredentials: () => new AppError('auth.invalid_credentials', 'wrong username or password'),
-  unauthenticated: () =>
-    new AppError('auth.unauthenticated', 'not logged in, or the login has expired'),
-};
 
 export interface AuthServiceDeps {
   users: UsersRepository;

@@ -1,11 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { AppError } from '../errors/app-error.js';
-
-export function hashingBusy(): AppError {
-  return new AppError('auth.busy', 'too many logins at once; try again in a moment', {
-    details: { retryAfterSeconds: 1 },
-  });
-}
+import { authErrors } from './errors.js';
 
 /**
  * Password hashing (argon2id: 64 MiB and tens of milliseconds of a core each) at most
@@ -24,7 +18,7 @@ export function createHashingQueue({
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
       if (running < concurrency) running++;
-      else if (waiting.length >= maxWaiting) throw hashingBusy();
+      else if (waiting.length >= maxWaiting) throw authErrors.busy();
       else await new Promise<void>((resolve) => waiting.push(resolve));
       try {
         return await work();

@@ -1,16 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { LoginAttemptsRepository } from '../db/login-attempts-repository.js';
-import { AppError } from '../errors/app-error.js';
-
-export function rateLimited(retryAfterSeconds: number): AppError {
-  return new AppError(
-    'auth.rate_limited',
-    `too many failed logins; try again in ${retryAfterSeconds} s`,
-    {
-      details: { retryAfterSeconds },
-    },
-  );
-}
+import { authErrors } from './errors.js';
 
 export interface SlowDown {
   /** Attempts at one username, from every address, before its logins start to wait. */
@@ -67,7 +57,9 @@ export function createLoginLimiter({
       const counts = await attempts.record({ username, address, now, since, max: maxFailures });
       if (!counts.recorded) {
         const oldest = counts.oldest?.getTime() ?? now.getTime();
-        throw rateLimited(Math.max(1, Math.ceil((oldest + windowMs - now.getTime()) / 1000)));
+        throw authErrors.rateLimited(
+          Math.max(1, Math.ceil((oldest + windowMs - now.getTime()) / 1000)),
+        );
       }
       const delay = slowDownMs(counts.forUsername, slowDown);
       if (delay > 0) await wait(delay);

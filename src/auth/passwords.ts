@@ -1,18 +1,11 @@
 import argon2 from 'argon2';
-import { AppError } from '../errors/app-error.js';
+import { authErrors } from './errors.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
-export function weakPassword(): AppError {
-  return new AppError(
-    'auth.weak_password',
-    `passwords have at least ${MIN_PASSWORD_LENGTH} characters`,
-  );
-}
-
 /** argon2id with the library's defaults (64 MiB, 3 passes), encoded with its parameters. */
 export async function hashPassword(password: string): Promise<string> {
-  if (password.length < MIN_PASSWORD_LENGTH) throw weakPassword();
+  if (password.length < MIN_PASSWORD_LENGTH) throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
   return argon2.hash(password, { type: argon2.argon2id });
 }
 

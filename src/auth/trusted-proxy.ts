@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { AppError } from '../errors/app-error.js';
+import { authErrors } from './errors.js';
 
 export interface TrustedProxySettings {
   /** The request header carrying the username the proxy authenticated, e.g. X-Forwarded-User. */
@@ -7,15 +7,6 @@ export interface TrustedProxySettings {
   /** Addresses and CIDR ranges the proxy connects from; nobody else may send the header. */
   addresses: string[];
 }
-
-export const proxyErrors = {
-  untrusted: (address: string, header: string) =>
-    new AppError(
-      'auth.untrusted_proxy',
-      `${address} is not a configured proxy address (AUTH_PROXY_ADDRESSES) and may not send ${header}`,
-      { details: { address } },
-    ),
-};
 
 /** Node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d. */
 function plainAddress(address: string): string {
@@ -90,7 +81,7 @@ export function createTrustedProxy(settings: TrustedProxySettings) {
       if (headerValue === undefined) return undefined;
       if (!proxies.trusts(remoteAddress)) {
         const address = plainAddress(remoteAddress ?? '');
-        throw proxyErrors.untrusted(address || 'an unknown address', settings.header);
+        throw authErrors.untrustedProxy(address || 'an unknown address', settings.header);
       }
       return headerValue.trim();
     },

@@ -2,11 +2,11 @@ import type { Clock } from '../clock/clock.js';
 import type { CleanupRun, CleanupRunsRepository } from '../db/cleanup-runs-repository.js';
 import type { Database } from '../db/create-db.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
-import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkspaceDriver, WorkspaceStatus } from '../workspaces/driver.js';
 import { accountId, endWorkspaceSessions, sessionActivity } from '../workspaces/owners.js';
 import type { WorkspaceUsage } from '../workspaces/usage.js';
+import { cleanupErrors } from './errors.js';
 import { type Decision, decide, type PolicyConfig } from './policy.js';
 import { type RemovalNotifier, removalNotices } from './warnings.js';
 
@@ -46,11 +46,6 @@ export interface SweepDeps {
   /** How many workspaces are removed at once. */
   concurrency?: number;
 }
-
-export const cleanupErrors = {
-  busy: () =>
-    new AppError('cleanup.busy', 'a cleanup run is already in progress; try again when it ends'),
-};
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {

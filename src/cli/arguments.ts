@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { AppError } from '../errors/app-error.js';
+import type { AppError } from '../errors/app-error.js';
+import { cliErrors } from './errors.js';
 
 /** Every command: its words, its positional arguments, and one line of help. */
 const commands = {
@@ -90,8 +91,9 @@ Options:
 Configuration comes from the environment and an optional .env file in the working
 directory; see README.md for every variable.`;
 
+/** A command line that is not one: what is wrong, then the usage. */
 export function usageError(message: string): AppError {
-  return new AppError('cli.usage', `${message}\n\n${usage}`);
+  return cliErrors.usage(message, usage);
 }
 
 export function parseCommand(argv: string[]): Command {

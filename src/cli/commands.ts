@@ -16,12 +16,3 @@ export const handlers = {
   ...userCommands,
   ...imageCommands,
 } satisfies Record<Exclude<CommandName, 'serve'>, Handler>;
-
-/** Exit statuses: what kind of thing went wrong, for scripts. */
-export function exitStatus(code: string): number {
-  if (code === 'cli.usage' || code === 'config.invalid') return 2;
-  if (['podman.unreachable', 'db.unreachable', 'db.in_use'].includes(code)) return 3;
-  if (code.endsWith('.not_found')) return 4;
-  if (code === 'cli.not_confirmed') return 5;
-  return 1;
-}

@@ -1,7 +1,7 @@
-import { AppError } from '../errors/app-error.js';
 import type { CommandName } from './arguments.js';
 import { bytes, time } from './cells.js';
 import type { Handler } from './context.js';
+import { cliErrors } from './errors.js';
 
 export const volumeCommands = {
   async 'volumes ls'(ctx) {
@@ -25,10 +25,7 @@ export const volumeCommands = {
     const { userId } = await management.resolve(user);
     const question = `Delete the home volume of ${user} (id ${userId}) and every file in it, for good?`;
     if (!ctx.flags.yes && !(await ctx.confirm(question))) {
-      throw new AppError(
-        'cli.not_confirmed',
-        'nothing deleted: confirm at the prompt, or pass --yes',
-      );
+      throw cliErrors.notConfirmed();
     }
     const removed = await management.removeVolume(user);
     if (ctx.flags.json) return ctx.out.json(removed);

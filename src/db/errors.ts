@@ -22,6 +22,36 @@ export function embeddedStartFailed(dataDir: string, cause: unknown): AppError {
   );
 }
 
+export function databaseInUse(dataDir: string, pid: number): AppError {
+  return new AppError(
+    'db.in_use',
+    `the embedded database in ${dataDir} is in use by process ${pid} (a running claude-web server?); stop it first, use the admin page, or set DATABASE_URL to a PostgreSQL server, which any number of processes can share`,
+    { details: { dataDir, pid } },
+  );
+}
+
+export const userErrors = {
+  notFound: (ref: string | number) =>
+    new AppError('user.not_found', `no user ${JSON.stringify(String(ref))}`, { details: { ref } }),
+  usernameTaken: (username: string, cause: unknown) =>
+    new AppError('user.username_taken', `the username ${JSON.stringify(username)} is taken`, {
+      cause,
+      details: { username },
+    }),
+};
+
+export const sessionErrors = {
+  notFound: (id: string) =>
+    new AppError('session.not_found', `no session ${JSON.stringify(id)}`, { details: { id } }),
+  nameTaken: (name: string, cause: unknown) =>
+    new AppError('session.name_taken', `a live session is already named ${JSON.stringify(name)}`, {
+      cause,
+      details: { name },
+    }),
+  unknownUser: (userId: number, cause: unknown) =>
+    new AppError('user.not_found', `no user ${userId}`, { cause, details: { ref: userId } }),
+};
+
 /** The SQLSTATE of a failed query, looking through Drizzle's wrapping. */
 export function sqlState(error: unknown): string | undefined {
   for (let e = error; e instanceof Error; e = e.cause) {

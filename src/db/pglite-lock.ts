@@ -1,13 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { AppError } from '../errors/app-error.js';
-
-export function databaseInUse(dataDir: string, pid: number): AppError {
-  return new AppError(
-    'db.in_use',
-    `the embedded database in ${dataDir} is in use by process ${pid} (a running claude-web server?); stop it first, use the admin page, or set DATABASE_URL to a PostgreSQL server, which any number of processes can share`,
-    { details: { dataDir, pid } },
-  );
-}
+import { databaseInUse } from './errors.js';
 
 /**
  * When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or

@@ -1,23 +1,10 @@
 import { and, asc, count, eq, gte, inArray, max, ne, sql } from 'drizzle-orm';
-import { AppError } from '../errors/app-error.js';
 import type { Db } from './create-db.js';
-import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { FOREIGN_KEY_VIOLATION, sessionErrors, sqlState, UNIQUE_VIOLATION } from './errors.js';
 import { sessions } from './schema.js';
 
 export type Session = typeof sessions.$inferSelect;
 export type SessionStatus = Session['status'];
-
-export const sessionErrors = {
-  notFound: (id: string) =>
-    new AppError('session.not_found', `no session ${JSON.stringify(id)}`, { details: { id } }),
-  nameTaken: (name: string, cause: unknown) =>
-    new AppError('session.name_taken', `a live session is already named ${JSON.stringify(name)}`, {
-      cause,
-      details: { name },
-    }),
-  unknownUser: (userId: number, cause: unknown) =>
-    new AppError('user.not_found', `no user ${userId}`, { cause, details: { ref: userId } }),
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,20 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
-import { AppError } from '../errors/app-error.js';
 import type { Db } from './create-db.js';
-import { sqlState, UNIQUE_VIOLATION } from './errors.js';
+import { sqlState, UNIQUE_VIOLATION, userErrors } from './errors.js';
 import { users } from './schema.js';
 
 export type User = typeof users.$inferSelect;
-
-export const userErrors = {
-  notFound: (ref: string | number) =>
-    new AppError('user.not_found', `no user ${JSON.stringify(String(ref))}`, { details: { ref } }),
-  usernameTaken: (username: string, cause: unknown) =>
-    new AppError('user.username_taken', `the username ${JSON.stringify(username)} is taken`, {
-      cause,
-      details: { username },
-    }),
-};
 
 /** The largest id of a `serial` column. */
 const MAX_ID = 2 ** 31 - 1;

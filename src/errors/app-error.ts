@@ -1,3 +1,7 @@
+import type { ErrorCode } from './codes.js';
+
+export type { ErrorCode };
+
 export interface AppErrorOptions {
   cause?: unknown;
   /** Facts a caller may act on or show (a variable name, an HTTP status, a container name). */
@@ -6,14 +10,14 @@ export interface AppErrorOptions {
 
 /**
  * The one error type of claude-web. `code` is stable and machine-readable (`domain.reason`);
- * the message is written for the person who will read it. Domains create these through
- * their own factories; `http` maps codes to statuses in one place.
+ * the message is written for the person who will read it. Each folder builds its own in its
+ * `errors.ts`; `http` maps codes to statuses and `cli` to exit statuses, each in one place.
  */
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -21,6 +25,6 @@ export class AppError extends Error {
   }
 }
 
-export function isAppError(error: unknown, code?: string): error is AppError {
+export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
   return error instanceof AppError && (code === undefined || error.code === code);
 }

@@ -8,9 +8,9 @@ import type { Clock } from '../clock/clock.js';
 import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { UsersRepository } from '../db/users-repository.js';
-import { AppError } from '../errors/app-error.js';
 import type { WorkspaceManagement } from '../workspaces/management.js';
 import { type AuthEnv, publicUser, requireUser } from './auth-routes.js';
+import { httpErrors } from './errors.js';
 import type { Identity } from './identity.js';
 import { jsonBody } from './input.js';
 
@@ -24,15 +24,6 @@ export interface AdminDeps {
   sessions: SessionsRepository;
   clock: Clock;
 }
-
-export const adminErrors = {
-  forbidden: () => new AppError('auth.forbidden', 'only administrators may do this'),
-  notConfirmed: (user: string) =>
-    new AppError(
-      'admin.not_confirmed',
-      `deleting a home volume needs {"confirm": ${JSON.stringify(user)}} in the body`,
-    ),
-};
 
 const flag = (value: string | undefined) => value === 'true' || value === '1';
 const newUser = z.object({ username: z.string(), admin: z.boolean().optional() });
@@ -61,7 +52,7 @@ function workspaceRoutes(app: AdminApp, { management }: AdminDeps) {
   app.get('/api/admin/logs/:user', async (c) => {
     const lines = tail.safeParse(c.req.query('tail'));
     if (!lines.success)
-      throw new AppError('http.bad_request', 'tail is a whole number of lines from 1 to 100000');
+      throw httpErrors.badRequest('tail is a whole number of lines from 1 to 100000');
     const logs = await management.logs(c.req.param('user'), lines.data);
     // With headers of its own: @hono/node-server 1.19 fails a HEAD of a bare c.text() (500).
     return c.text(logs, 200, { 'content-type': 'text/plain; charset=utf-8' });
@@ -72,7 +63,7 @@ function workspaceRoutes(app: AdminApp, { management }: AdminDeps) {
   app.delete('/api/admin/volumes/:user', async (c) => {
     const user = c.req.param('user');
     const body = confirmation.safeParse(await jsonBody(c));
-    if (body.data?.confirm !== user) throw adminErrors.notConfirmed(user);
+    if (body.data?.confirm !== user) throw httpErrors.notConfirmed(user);
     return c.json(await management.removeVolume(user));
   });
 }
@@ -84,7 +75,7 @@ function cleanupRoutes(app: AdminApp, { sweep, cleanup }: AdminDeps) {
   );
   app.post('/api/admin/cleanup/run', async (c) => {
     const body = z.object({ dryRun: z.boolean().optional() }).safeParse(await jsonBody(c));
-    if (!body.success) throw new AppError('http.bad_request', 'send {"dryRun": true|false}');
+    if (!body.success) throw httpErrors.badRequest('send {"dryRun": true|false}');
     return c.json(await sweep.run({ dryRun: body.data.dryRun ?? false, trigger: 'manual' }));
   });
 }
@@ -105,8 +96,7 @@ function accountRoutes(app: AdminApp, deps: AdminDeps) {
   });
   app.post('/api/admin/users', async (c) => {
     const body = newUser.safeParse(await jsonBody(c));
-    if (!body.success)
-      throw new AppError('http.bad_request', 'send {"username": …, "admin": true|false}');
+    if (!body.success) throw httpErrors.badRequest('send {"username": …, "admin": true|false}');
     const { username, admin } = body.data;
     const now = deps.clock.now();
     const { user, password } = await addUser(deps.users, {
@@ -129,7 +119,7 @@ export function adminRoutes(identity: Identity, deps: AdminDeps) {
   app.use(
     '/api/admin/*',
     createMiddleware<AuthEnv>(async (c, next) => {
-      if (!c.var.user.isAdmin) throw adminErrors.forbidden();
+      if (!c.var.user.isAdmin) throw httpErrors.forbidden();
       await next();
     }),
   );

@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import { type AdminDeps, adminRoutes } from './admin-routes.js';
 import { authRoutes, sameOriginOnly } from './auth-routes.js';
-import { toHttpError } from './errors.js';
+import { httpErrors, toHttpError } from './errors.js';
 import { type HealthDeps, healthRoutes } from './health-routes.js';
 import { createIdentity } from './identity.js';
 import { checkedInput } from './input.js';
@@ -65,12 +65,12 @@ export function createApp({
 
   app.route('/', healthRoutes({ clock, checks, version, cleanup, sessionCounts, events }));
 
-  app.notFound((c) =>
-    c.json(
-      { error: { code: 'http.not_found', message: `no route ${c.req.method} ${c.req.path}` } },
-      404,
-    ),
-  );
+  app.notFound((c) => {
+    const { status, body } = toHttpError(
+      httpErrors.notFound(`no route ${c.req.method} ${c.req.path}`),
+    );
+    return c.json(body, status);
+  });
 
   app.onError((error, c) => {
     const { status, body, headers } = toHttpError(error);

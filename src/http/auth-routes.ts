@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AuthService } from '../auth/auth-service.js';
 import type { ProxyAddresses } from '../auth/trusted-proxy.js';
 import type { User } from '../db/users-repository.js';
-import { AppError } from '../errors/app-error.js';
+import { httpErrors } from './errors.js';
 import { type Identity, remoteAddress, SESSION_COOKIE } from './identity.js';
 import { jsonBody } from './input.js';
 
@@ -45,8 +45,7 @@ export function authRoutes({
 
   app.post('/api/login', async (c) => {
     const body = credentials.safeParse(await jsonBody(c));
-    if (!body.success)
-      throw new AppError('http.bad_request', 'send {"username": …, "password": …} as JSON');
+    if (!body.success) throw httpErrors.badRequest('send {"username": …, "password": …} as JSON');
     const { token, user, expiresAt } = await auth.login(
       body.data.username,
       body.data.password,
@@ -83,7 +82,7 @@ export function sameOriginOnly(publicOrigin: string) {
     const origin = c.req.header('origin');
     const safe = c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS';
     if (!safe && origin !== undefined && origin !== publicOrigin) {
-      throw new AppError('http.forbidden_origin', `requests from ${origin} are not accepted here`);
+      throw httpErrors.forbiddenOrigin(`requests from ${origin} are not accepted here`);
     }
     await next();
   });

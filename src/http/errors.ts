@@ -1,12 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from '../errors/app-error.js';
+import { AppError, type ErrorCode } from '../errors/app-error.js';
+
+/** A failure of claude-web or of what it runs on, not of the request: a 500. */
+const INTERNAL = 500;
 
 /**
- * The one place where error codes become HTTP statuses: every code a client can get below
- * 500 (the README lists them). Unlisted codes are 500s.
+ * The one place where error codes become HTTP statuses; every code has one (the compiler
+ * holds this table to `ErrorCode`), and the README lists them.
  */
-export const statusByCode: Readonly<Record<string, ContentfulStatusCode>> = {
+export const statusByCode: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   'http.bad_request': 400,
   'http.too_large': 413,
   'http.headers_too_large': 431,
@@ -36,6 +39,54 @@ export const statusByCode: Readonly<Record<string, ContentfulStatusCode>> = {
   'podman.unreachable': 503,
   'workspace.busy': 503,
   'db.unreachable': 503,
+  'cli.not_confirmed': INTERNAL,
+  'cli.usage': INTERNAL,
+  'config.env_file_unreadable': INTERNAL,
+  'config.invalid': INTERNAL,
+  'db.in_use': INTERNAL,
+  'db.migration_failed': INTERNAL,
+  'db.start_failed': INTERNAL,
+  'image.build_failed': INTERNAL,
+  'image.fetch_failed': INTERNAL,
+  'podman.bad_request': INTERNAL,
+  'podman.conflict': INTERNAL,
+  'podman.error': INTERNAL,
+  'podman.not_found': INTERNAL,
+  'podman.not_modified': INTERNAL,
+  'podman.server_error': INTERNAL,
+  'systemd.command_failed': INTERNAL,
+  'terminal.attach_failed': INTERNAL,
+  'workspace.not_execable': INTERNAL,
+};
+
+/** Node's codes for requests it could not parse, where they have a code of their own. */
+const UNPARSED: Readonly<Record<string, ErrorCode>> = {
+  HPE_HEADER_OVERFLOW: 'http.headers_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'http.timeout',
+};
+
+/** Every error of the HTTP layer's own making. */
+export const httpErrors = {
+  badRequest: (message: string) => new AppError('http.bad_request', message),
+  notFound: (message: string) => new AppError('http.not_found', message),
+  forbiddenOrigin: (message: string) => new AppError('http.forbidden_origin', message),
+  /** A request Node could not parse, by Node's error code. */
+  notHttp: (nodeCode: string | undefined, message: string) =>
+    new AppError(
+      UNPARSED[nodeCode ?? ''] ?? 'http.bad_request',
+      `the request is not valid HTTP (${nodeCode ?? message})`,
+    ),
+  badUrl: (why: string) => new AppError('http.bad_request', `the request URL ${why}`),
+  badBody: (why: string) => new AppError('http.bad_request', `the request body ${why}`),
+  notJson: () => new AppError('http.bad_request', 'the request body is not JSON'),
+  tooLarge: (maxBytes: number) =>
+    new AppError('http.too_large', `request bodies are at most ${maxBytes} bytes`),
+  forbidden: () => new AppError('auth.forbidden', 'only administrators may do this'),
+  notConfirmed: (user: string) =>
+    new AppError(
+      'admin.not_confirmed',
+      `deleting a home volume needs {"confirm": ${JSON.stringify(user)}} in the body`,
+    ),
 };
 
 export interface ErrorBody {
@@ -52,7 +103,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof AppError) {
     const retry = error.details.retryAfterSeconds;
     return {
-      status: statusByCode[error.code] ?? 500,
+      status: statusByCode[error.code],
       body: { error: { code: error.code, message: error.message } },
       headers: typeof retry === 'number' ? { 'retry-after': String(retry) } : {},
     };

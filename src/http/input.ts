@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { AppError } from '../errors/app-error.js';
+import { httpErrors } from './errors.js';
 
 /** The longest path and query string accepted, in bytes as sent (percent-encoded). */
 export const MAX_PATH_BYTES = 2048;
@@ -9,14 +9,6 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Control characters (NUL included): never part of a name, an id or a query value. */
 const CONTROL = /\p{Cc}/u;
-
-export const inputErrors = {
-  badUrl: (why: string) => new AppError('http.bad_request', `the request URL ${why}`),
-  badBody: (why: string) => new AppError('http.bad_request', `the request body ${why}`),
-  notJson: () => new AppError('http.bad_request', 'the request body is not JSON'),
-  tooLarge: () =>
-    new AppError('http.too_large', `request bodies are at most ${MAX_BODY_BYTES} bytes`),
-};
 
 /**
  * Decodes one percent-encoded part of a URL strictly: malformed escapes, bytes that are not
@@ -28,9 +20,9 @@ export function decodeUrlPart(raw: string, where: string): string {
   try {
     decoded = decodeURIComponent(raw);
   } catch {
-    throw inputErrors.badUrl(`has malformed percent-encoding in its ${where}`);
+    throw httpErrors.badUrl(`has malformed percent-encoding in its ${where}`);
   }
-  if (CONTROL.test(decoded)) throw inputErrors.badUrl(`has a control character in its ${where}`);
+  if (CONTROL.test(decoded)) throw httpErrors.badUrl(`has a control character in its ${where}`);
   return decoded;
 }
 
@@ -39,16 +31,16 @@ export function requestUrl(target: string | undefined, origin: string): URL {
   try {
     return new URL(target ?? '/', origin);
   } catch {
-    throw inputErrors.badUrl('is not a valid request target');
+    throw httpErrors.badUrl('is not a valid request target');
   }
 }
 
 /** Checks a request target (path and query, as sent) before any route sees it. */
 export function checkRequestTarget(url: URL): void {
   if (url.pathname.length > MAX_PATH_BYTES)
-    throw inputErrors.badUrl(`path is longer than ${MAX_PATH_BYTES} bytes`);
+    throw httpErrors.badUrl(`path is longer than ${MAX_PATH_BYTES} bytes`);
   if (url.search.length > MAX_QUERY_BYTES)
-    throw inputErrors.badUrl(`query is longer than ${MAX_QUERY_BYTES} bytes`);
+    throw httpErrors.badUrl(`query is longer than ${MAX_QUERY_BYTES} bytes`);
   for (const segment of url.pathname.split('/')) decodeUrlPart(segment, 'path');
   for (const pair of url.search.slice(1).split('&')) {
     for (const part of pair.split('=')) decodeUrlPart(part.replaceAll('+', ' '), 'query');
@@ -65,13 +57,13 @@ export function checkedInput() {
   return createMiddleware(async (c, next) => {
     checkRequestTarget(new URL(c.req.url));
     const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > MAX_BODY_BYTES) throw inputErrors.tooLarge();
+    if (declared > MAX_BODY_BYTES) throw httpErrors.tooLarge(MAX_BODY_BYTES);
     if (c.req.raw.body) {
       const body = await readLimited(c.req.raw.body);
       try {
         utf8.decode(body);
       } catch {
-        throw inputErrors.badBody('is not valid UTF-8');
+        throw httpErrors.badBody('is not valid UTF-8');
       }
       c.req.raw = new Request(c.req.raw, { body });
     }
@@ -90,7 +82,7 @@ async function readLimited(stream: ReadableStream<Uint8Array>): Promise<Uint8Arr
     size += value.length;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel();
-      throw inputErrors.tooLarge();
+      throw httpErrors.tooLarge(MAX_BODY_BYTES);
     }
     chunks.push(value);
   }
@@ -107,6 +99,6 @@ export async function jsonBody(c: { req: { text(): Promise<string> } }): Promise
   try {
     return JSON.parse(text);
   } catch {
-    throw inputErrors.notJson();
+    throw httpErrors.notJson();
   }
 }

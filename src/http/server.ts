@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
-import { rawHttpAnswer, toHttpError } from './errors.js';
+import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
 
 export interface RunningServer {
   /** The Node HTTP server, for WebSocket upgrades. */
@@ -29,7 +28,9 @@ export function startServer(
   const errorHandler = (error: unknown) => {
     const bad = error instanceof RequestError;
     if (!bad) log?.error({ err: error }, 'request failed outside the app');
-    const { status, body } = toHttpError(bad ? badRequest(error.message) : error);
+    const { status, body } = toHttpError(
+      bad ? httpErrors.notHttp(undefined, error.message) : error,
+    );
     return Response.json(body, { status });
   };
   // Node's own answer to a missing Host has no body; the listener's is the JSON error.
@@ -55,14 +56,6 @@ export function startServer(
   });
 }
 
-const badRequest = (why: string) =>
-  new AppError('http.bad_request', `the request is not valid HTTP (${why})`);
-
-const clientErrorCodes: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: 'http.headers_too_large',
-  ERR_HTTP_REQUEST_TIMEOUT: 'http.timeout',
-};
-
 /**
  * A request Node could not parse gets the JSON error of every other bad request; a client
  * that reset its connection gets nothing.
@@ -72,11 +65,5 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const code = clientErrorCodes[error.code ?? ''];
-  const why = error.code ?? error.message;
-  socket.end(
-    rawHttpAnswer(
-      code ? new AppError(code, `the request is not valid HTTP (${why})`) : badRequest(why),
-    ),
-  );
+  socket.end(rawHttpAnswer(httpErrors.notHttp(error.code, error.message)));
 }

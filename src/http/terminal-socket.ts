@@ -6,7 +6,7 @@ import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import { HEARTBEAT_MS } from '../cleanup/policy.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
-import { AppError, isAppError } from '../errors/app-error.js';
+import { type ErrorCode, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import { trackActivity } from '../terminals/activity.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
@@ -25,7 +25,7 @@ import type { SessionsService } from '../terminals/sessions-service.js';
 import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
 import type { WorkspaceUsage } from '../workspaces/usage.js';
-import { rawHttpAnswer, toHttpError } from './errors.js';
+import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
 import { createIdentity, type Identity } from './identity.js';
 import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
 
@@ -113,9 +113,12 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
 }
 
 const badHandshake = (error: Error) =>
-  new AppError('http.bad_request', `not a valid WebSocket handshake: ${error.message}`);
+  httpErrors.badRequest(`not a valid WebSocket handshake: ${error.message}`);
 
 type Granted = Awaited<ReturnType<typeof authorize>>;
+
+/** A recheck that failed with one of these could not ask: the login may well be fine. */
+const UNANSWERED: ReadonlySet<ErrorCode> = new Set(['db.unreachable', 'podman.unreachable']);
 
 /**
  * An open terminal stays open only while its login does: every `recheckMs` the upgrade's
@@ -128,7 +131,7 @@ function keepAuthorized(ws: WebSocket, recheck: () => Promise<unknown>, deps: Te
     cancel = deps.clock.setTimeout(async () => {
       const ok = await recheck().then(
         () => true,
-        (error: unknown) => !isAppError(error) || error.code.endsWith('unreachable'),
+        (error: unknown) => !isAppError(error) || UNANSWERED.has(error.code),
       );
       if (!ok) ws.close(CLOSE.unauthorized, 'logged out');
       else if (ws.readyState === ws.OPEN) arm();
@@ -206,10 +209,10 @@ async function authorize(req: IncomingMessage, identity: Identity, deps: Termina
   const url = requestUrl(req.url, deps.publicOrigin);
   checkRequestTarget(url);
   const match = PATH.exec(url.pathname);
-  if (!match) throw new AppError('http.not_found', `no WebSocket at ${url.pathname}`);
+  if (!match) throw httpErrors.notFound(`no WebSocket at ${url.pathname}`);
   if (req.headers.origin !== deps.publicOrigin) {
     const origin = req.headers.origin ?? 'no origin';
-    throw new AppError('http.forbidden_origin', `WebSockets from ${origin} are not accepted`);
+    throw httpErrors.forbiddenOrigin(`WebSockets from ${origin} are not accepted`);
   }
   const user = await identity.ofUpgrade(req);
   const sessionId = decodeUrlPart(match[1] ?? '', 'path');

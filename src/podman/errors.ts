@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.js';
+import { AppError, type ErrorCode } from '../errors/app-error.js';
 
 /** A non-2xx answer from Podman, carrying its status and Podman's own message. */
 export class PodmanError extends AppError {
@@ -15,7 +15,7 @@ export class PodmanError extends AppError {
   }
 }
 
-const codes: Record<number, string> = {
+const codes: Record<number, ErrorCode> = {
   304: 'podman.not_modified',
   400: 'podman.bad_request',
   404: 'podman.not_found',
@@ -23,7 +23,7 @@ const codes: Record<number, string> = {
   500: 'podman.server_error',
 };
 
-function codeFor(status: number): string {
+function codeFor(status: number): ErrorCode {
   return codes[status] ?? 'podman.error';
 }
 
@@ -51,4 +51,11 @@ export function podmanErrorFromBody(status: number, body: string, request: strin
     // Not JSON: keep the text as Podman sent it.
   }
   return new PodmanError(status, message || '(empty response)', request);
+}
+
+/** Podman's build reported an error line. */
+export function imageBuildFailed(tag: string, podmanMessage: string): AppError {
+  return new AppError('image.build_failed', `building ${tag} failed: ${podmanMessage.trim()}`, {
+    details: { tag, podmanMessage },
+  });
 }

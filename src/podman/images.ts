@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { AppError } from '../errors/app-error.js';
+import { imageBuildFailed } from './errors.js';
 import { jsonLines } from './json-lines.js';
 import type { Transport } from './transport.js';
 import type { ImageInspect } from './types.js';
@@ -70,9 +70,7 @@ async function* failOnError(
 ): AsyncGenerator<BuildLine> {
   for await (const line of lines) {
     if (line.error) {
-      throw new AppError('image.build_failed', `building ${tag} failed: ${line.error.trim()}`, {
-        details: { tag, podmanMessage: line.error },
-      });
+      throw imageBuildFailed(tag, line.error);
     }
     yield line;
   }

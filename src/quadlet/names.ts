@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error.js';
+import { invalidUserId } from './errors.js';
 
 /**
  * A user id becomes part of container, volume, unit and file names. Only letters, digits,
@@ -6,18 +6,6 @@ import { AppError } from '../errors/app-error.js';
  * change a unit's type (`x.service`) or need quoting.
  */
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-export function invalidUserId(userId: string): AppError {
-  const shown =
-    userId.length > 40
-      ? `${JSON.stringify(userId.slice(0, 40))}… (${userId.length} characters)`
-      : JSON.stringify(userId);
-  return new AppError(
-    'workspace.invalid_user_id',
-    `user id ${shown} cannot name a workspace: use 1 to 64 letters, digits, "-" or "_", starting with a letter or digit`,
-    { details: { userId } },
-  );
-}
 
 export interface WorkspaceNames {
   userId: string;

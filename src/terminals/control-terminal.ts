@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import { AppError } from '../errors/app-error.js';
+import { controlErrors } from './errors.js';
 import { firstAnswer } from './first-answer.js';
 import { LATE_OUTPUT_MS, nudgeWhenQuiet } from './late-output.js';
 import {
@@ -34,17 +34,6 @@ export interface ControlIo {
   /** Breaks the channel at once. */
   destroy(): void;
 }
-
-export const controlErrors = {
-  failed: (what: string, why: string) =>
-    new AppError('terminal.attach_failed', `tmux could not ${what}: ${why}`),
-  stalled: (why: string, heard: string) =>
-    new AppError('terminal.attach_failed', `tmux could not attach: ${why}`, {
-      details: { heard },
-    }),
-  closed: () =>
-    new AppError('terminal.attach_failed', 'the terminal ended while it was being attached'),
-};
 
 /** Input bytes per `send-keys` command: its line stays well under a terminal's 4 KiB. */
 const KEYS_PER_COMMAND = 1024;

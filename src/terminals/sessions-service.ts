@@ -1,9 +1,10 @@
 import type { Clock } from '../clock/clock.js';
-import { type Session, type SessionsRepository, sessionErrors } from '../db/sessions-repository.js';
+import { sessionErrors } from '../db/errors.js';
+import type { Session, SessionsRepository } from '../db/sessions-repository.js';
 import type { User } from '../db/users-repository.js';
-import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
 import { workspaceNames } from '../quadlet/names.js';
+import { invalidSessionName } from './errors.js';
 import { createSessionOrder } from './session-order.js';
 import { TERMINAL_USER, tmuxKillCommand } from './tmux.js';
 
@@ -13,10 +14,7 @@ function checkName(name: unknown): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   // Printable characters only: names end up in tab titles and logs.
   if (trimmed.length === 0 || trimmed.length > MAX_SESSION_NAME || /\p{Cc}/u.test(trimmed)) {
-    throw new AppError(
-      'session.invalid_name',
-      `session names are 1-${MAX_SESSION_NAME} printable characters`,
-    );
+    throw invalidSessionName(MAX_SESSION_NAME);
   }
   return trimmed;
 }

@@ -1,17 +1,11 @@
-import { AppError } from '../errors/app-error.js';
+import { invalidSessionId } from './errors.js';
 
 /** tmux session names are session ids: UUIDs, which need no quoting anywhere. */
 const SESSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export function invalidSessionName(name: string): AppError {
-  return new AppError('terminal.invalid_session', `${JSON.stringify(name)} is not a session id`, {
-    details: { name },
-  });
-}
-
 /** The tmux session of a session id; throws `terminal.invalid_session` for anything else. */
 export function tmuxSessionName(session: string): string {
-  if (!SESSION.test(session)) throw invalidSessionName(session);
+  if (!SESSION.test(session)) throw invalidSessionId(session);
   return session;
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
-import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
+import { notExecable } from './errors.js';
 
 /** A started container accepts exec sessions once its init runs; this waits up to 10 s. */
 export async function waitUntilExecable(
@@ -19,12 +19,5 @@ export async function waitUntilExecable(
     }
     await new Promise<void>((resolve) => clock.setTimeout(resolve, 200));
   }
-  throw new AppError(
-    'workspace.not_execable',
-    `workspace ${container} started but accepts no commands`,
-    {
-      cause: lastError,
-      details: { container },
-    },
-  );
+  throw notExecable(container, lastError);
 }

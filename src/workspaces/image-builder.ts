@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { AppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
 import type { PodmanClient } from '../podman/client.js';
+import { imageMissingAfterBuild } from './errors.js';
 import { stageImageContext, tarDirectory } from './image-context.js';
 
 /** Receives each line of build output, for logs and for the person waiting. */
@@ -92,9 +92,7 @@ async function runBuild(
     for (const text of (line.stream ?? '').split('\n')) if (text.trim()) emit(text.trimEnd());
   }
   if (!(await deps.podman.images.exists(image))) {
-    throw new AppError('image.build_failed', `building ${image} ended without the image`, {
-      details: { image },
-    });
+    throw imageMissingAfterBuild(image);
   }
   emit(`${image} is ready`);
 }

@@ -6,7 +6,7 @@ import { basename, join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
-import { AppError } from '../errors/app-error.js';
+import { imageContextErrors } from './errors.js';
 
 /**
  * What the workspace image takes from npm, by package spec: Node.js LTS (the official
@@ -20,15 +20,6 @@ export const IMAGE_NPM_PACKAGES = [
   'npm@11',
   '@anthropic-ai/claude-code-linux-x64@latest',
 ] as const;
-
-export const imageContextErrors = {
-  fetchFailed: (spec: string, cause: unknown) =>
-    new AppError(
-      'image.fetch_failed',
-      `could not fetch ${spec} from npm for the workspace image: ${(cause as Error).message}`,
-      { cause, details: { spec } },
-    ),
-};
 
 /** npm on this host's PATH, with `args` in `cwd`; resolves its standard output. */
 const runNpm = (args: string[], cwd: string) =>

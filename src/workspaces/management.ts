@@ -1,12 +1,12 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
-import { AppError } from '../errors/app-error.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { VolumeInfo } from '../podman/types.js';
 import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
+import { managementErrors } from './errors.js';
 import { activityByWorkspace, endWorkspaceSessions } from './owners.js';
 import { createImageUpgrades, type ImageState } from './upgrade.js';
 
@@ -39,25 +39,6 @@ export interface VolumeRow {
   /** No container and no session activity within CONTAINER_CLEANUP_HOURS. */
   orphaned: boolean;
 }
-
-export const managementErrors = {
-  unknownUser: (ref: string) =>
-    new AppError('user.not_found', `no user or workspace ${JSON.stringify(ref)}`, {
-      details: { ref },
-    }),
-  volumeInUse: (volume: string, ref: string) =>
-    new AppError(
-      'volume.in_use',
-      `${volume} still has a container; remove it first (claude-web containers rm ${ref})`,
-      { details: { volume } },
-    ),
-  noContainer: (container: string, ref: string) =>
-    new AppError('workspace.not_found', `${ref} has no container (${container}) right now`, {
-      details: { container },
-    }),
-  volumeMissing: (volume: string) =>
-    new AppError('volume.not_found', `there is no volume ${volume}`, { details: { volume } }),
-};
 
 const DF_ATTEMPTS = 3;
 

@@ -1,12 +1,4 @@
-import { AppError } from '../errors/app-error.js';
-
-export function startsBusy(waiting: number): AppError {
-  return new AppError(
-    'workspace.busy',
-    `${waiting} workspaces are waiting to start; try again in a moment`,
-    { details: { retryAfterSeconds: 5 } },
-  );
-}
+import { startsBusy } from './errors.js';
 
 /**
  * Where workspace starts (container creation included) wait their turn: `concurrency` at

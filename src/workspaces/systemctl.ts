@@ -1,21 +1,8 @@
 import { execFile } from 'node:child_process';
-import { AppError } from '../errors/app-error.js';
+import { systemctlFailed } from './errors.js';
 
 /** Runs `systemctl --user ARGS…` for the account claude-web runs as; resolves its stdout. */
 export type Systemctl = (args: string[]) => Promise<string>;
-
-export function systemctlFailed(
-  args: string[],
-  exitCode: unknown,
-  stderr: string,
-  stdout = '',
-): AppError {
-  const command = `systemctl --user ${args.join(' ')}`;
-  const message = stderr.trim() || stdout.trim() || 'no message';
-  return new AppError('systemd.command_failed', `${command} failed (${exitCode}): ${message}`, {
-    details: { args, exitCode, stderr, stdout },
-  });
-}
 
 export function createSystemctl(): Systemctl {
   return (args) =>

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Systemctl, systemctlFailed } from '../../src/workspaces/systemctl.js';
+import { systemctlFailed } from '../../src/workspaces/errors.js';
+import type { Systemctl } from '../../src/workspaces/systemctl.js';
 import { missingDependency } from './real-deps.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { userSystemdReachable } from '../../src/workspaces/create-driver.js';
-import { type Systemctl, systemctlFailed } from '../../src/workspaces/systemctl.js';
+import { systemctlFailed } from '../../src/workspaces/errors.js';
+import type { Systemctl } from '../../src/workspaces/systemctl.js';
 import { systemdHost } from '../support/systemd-host.js';
 
 const host = await systemdHost();
