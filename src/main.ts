@@ -29,6 +29,7 @@ import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
 import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { createCounters } from './metrics/counters.js';
 import { ensurePodmanService } from './podman/service.js';
 import { createAttachDriver } from './terminals/create-attach-driver.js';
 import { createNoticeBoard } from './terminals/notices.js';
@@ -85,7 +86,8 @@ function openParts(config: Config, clock: Clock, log: Logger) {
   const database = lazy(() => createDb(config.database));
   const workspaceUsage = createWorkspaceUsage();
   const notices = createNoticeBoard();
-  const workspaces = lazy(() => openWorkspaces({ config, clock, log, containerfile }));
+  const counters = createCounters();
+  const workspaces = lazy(() => openWorkspaces({ config, clock, log, containerfile, counters }));
   const repos = async () => {
     const db = await database.get();
     return {
@@ -142,6 +144,7 @@ function openParts(config: Config, clock: Clock, log: Logger) {
   return {
     database,
     workspaces,
+    counters,
     workspaceUsage,
     notices,
     repos,
@@ -272,6 +275,7 @@ async function serve(config: Config): Promise<void> {
     admin,
     sessionCounts: () => repos.sessions.countByStatus(),
     events: watcher.health,
+    counters: parts.counters,
     checks: [
       { name: 'database', check: () => database.ping() },
       { name: 'podman', check: () => podman.ping() },
@@ -315,6 +319,7 @@ async function serve(config: Config): Promise<void> {
     keepaliveMs: config.terminal.keepaliveMs,
     scrollbackLines: config.terminal.scrollbackLines,
     deflateThreshold: config.terminal.deflateThreshold,
+    counters: parts.counters,
   });
   log.info({ address: server.address, attach: attach.kind }, 'listening');
   await signalled(log);

@@ -34,6 +34,7 @@ export interface AppDeps {
   cleanup?: HealthDeps['cleanup'];
   sessionCounts?: HealthDeps['sessionCounts'];
   events?: HealthDeps['events'];
+  counters?: HealthDeps['counters'];
   /** The admin API and page; absent, neither is served. */
   admin?: AdminDeps;
 }
@@ -51,6 +52,7 @@ export function createApp({
   cleanup,
   sessionCounts,
   events,
+  counters,
   admin,
 }: AppDeps): Hono {
   const app = new Hono();
@@ -63,7 +65,10 @@ export function createApp({
   if (admin) app.route('/', adminRoutes(identity, { ...admin, cleanup }));
   app.route('/', webRoutes());
 
-  app.route('/', healthRoutes({ clock, checks, version, cleanup, sessionCounts, events }));
+  app.route(
+    '/',
+    healthRoutes({ clock, checks, version, cleanup, sessionCounts, events, counters }),
+  );
 
   app.notFound((c) => {
     const { status, body } = toHttpError(

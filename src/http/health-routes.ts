@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { CleanupStatus } from '../cleanup/schedule.js';
 import type { Clock } from '../clock/clock.js';
 import type { SessionStatus } from '../db/sessions-repository.js';
+import type { Counters } from '../metrics/counters.js';
 import type { WatcherHealth } from '../terminals/workspace-watcher.js';
 import { type ReadinessCheck, runChecks } from './readiness.js';
 
@@ -14,6 +15,8 @@ export interface HealthDeps {
   sessionCounts?: () => Promise<Record<SessionStatus, number>>;
   /** The Podman event stream's state, where this process follows it. */
   events?: () => WatcherHealth;
+  /** What happened since the start: failures, pauses, builds, outages. */
+  counters?: Counters;
 }
 
 const OUTCOMES = ['running', 'ok', 'partial', 'failed'] as const;
@@ -95,7 +98,12 @@ async function metrics(deps: HealthDeps): Promise<string> {
     const values = known.map(([labels, value]) => `${name}${labels} ${value}`);
     return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...values];
   });
-  return `${lines.join('\n')}\n`;
+  const counted = (deps.counters?.samples() ?? []).flatMap(({ name, help, values }) => [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} counter`,
+    ...values.map(([labels, value]) => `${name}${labels} ${value}`),
+  ]);
+  return `${[...lines, ...counted].join('\n')}\n`;
 }
 
 /** /healthz (the process answers), /readyz (its dependencies do) and /metrics. */

@@ -8,6 +8,7 @@ import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import { type ErrorCode, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../log/logger.js';
+import type { Counters } from '../metrics/counters.js';
 import { trackActivity } from '../terminals/activity.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
 import { keepAlive } from '../terminals/keepalive.js';
@@ -60,6 +61,8 @@ export interface TerminalSocketDeps {
   scrollbackLines: number;
   /** Frames from this size on are compressed when the browser offers it; absent: never. */
   deflateThreshold?: number;
+  /** Where failed attaches and resizes and flow-control pauses are counted. */
+  counters?: Counters;
 }
 
 /**
@@ -197,6 +200,9 @@ function connect(
     onOutput: activity.used,
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),
     onInternalError: (err) => deps.log.error({ err, session: sessionId }, 'terminal failed'),
+    onAttachFailed: (code) => deps.counters?.add('claude_web_attach_failures_total', { code }),
+    onResizeFailed: () => deps.counters?.add('claude_web_resize_failures_total'),
+    onPaused: () => deps.counters?.add('claude_web_flow_pauses_total'),
   });
   ws.on('close', () => {
     activity.stop();

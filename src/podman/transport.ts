@@ -47,12 +47,15 @@ export interface TransportOptions {
   onCall?: (call: string) => void;
   /** How long a body that is not a stream may stay quiet (undici's default: 5 minutes). */
   bodyTimeoutMs?: number;
+  /** A call found the socket unreachable after the one before it had an answer. */
+  onOutage?: () => void;
 }
 
 export function createTransport({
   socketPath,
   onCall,
   bodyTimeoutMs,
+  onOutage,
 }: TransportOptions): Transport {
   // A pool of connections on the one socket: a hijacked exec stream or an event stream
   // holds its connection for as long as it lives, and must not queue the other calls.
@@ -62,6 +65,14 @@ export function createTransport({
     ...(bodyTimeoutMs === undefined ? {} : { bodyTimeout: bodyTimeoutMs }),
   });
   const describe = (o: CallOptions) => `${o.method ?? 'GET'} ${o.path}`;
+  let answering = false;
+  /** Connection errors become `podman.unreachable`; the first after an answer is an outage. */
+  const unreachable = (error: unknown) => {
+    if (!isConnectionError(error)) return error;
+    if (answering) onOutage?.();
+    answering = false;
+    return podmanUnreachable(socketPath, error);
+  };
 
   /** `streaming`: the body may stay quiet for as long as it likes (events, build steps). */
   async function send(options: CallOptions, streaming = false): Promise<Response> {
@@ -70,8 +81,9 @@ export function createTransport({
     try {
       const request = requestOptions(options);
       response = await client.request(streaming ? { ...request, bodyTimeout: 0 } : request);
+      answering = true;
     } catch (error) {
-      throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
+      throw unreachable(error);
     }
     const ok = response.statusCode < 300 || options.accept?.includes(response.statusCode);
     if (ok) return { status: response.statusCode, body: response.body };
@@ -93,9 +105,15 @@ export function createTransport({
     stream: (options) => send(options, true),
     hijack: (options) => {
       onCall?.(describe(options));
-      return hijack(client, requestOptions(options), describe(options)).catch((error: unknown) => {
-        throw isConnectionError(error) ? podmanUnreachable(socketPath, error) : error;
-      });
+      return hijack(client, requestOptions(options), describe(options)).then(
+        (stream) => {
+          answering = true;
+          return stream;
+        },
+        (error: unknown) => {
+          throw unreachable(error);
+        },
+      );
     },
     close: () => client.close(),
   };

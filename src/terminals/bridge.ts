@@ -23,6 +23,11 @@ export interface BridgeOptions {
   onError?: (error: Error) => void;
   /** Failures that are bugs (not application errors); the socket closes, the process goes on. */
   onInternalError?: (error: unknown) => void;
+  /** Attaching failed: an error code, or `internal`. */
+  onAttachFailed?: (code: string) => void;
+  onResizeFailed?: () => void;
+  /** The terminal was paused because the browser fell behind. */
+  onPaused?: () => void;
 }
 
 export interface Bridge {
@@ -106,9 +111,12 @@ const tooEarly: ServerControl = {
  * anything else is a bug, shown as `internal error` with its stack in the log.
  */
 function attachFailed(error: unknown, options: BridgeOptions): ServerControl {
-  if (isAppError(error)) return { type: 'error', code: error.code, message: error.message };
-  options.onInternalError?.(error);
-  return { type: 'error', code: 'internal', message: 'internal error' };
+  const told: ServerControl = isAppError(error)
+    ? { type: 'error', code: error.code, message: error.message }
+    : { type: 'error', code: 'internal', message: 'internal error' };
+  if (!isAppError(error)) options.onInternalError?.(error);
+  options.onAttachFailed?.(told.code);
+  return told;
 }
 
 function pipeOutput(
@@ -133,6 +141,7 @@ function pipeOutput(
     });
     if (!paused && flow.queued > high) {
       paused = true;
+      options.onPaused?.();
       terminal.pause();
     }
   });
@@ -150,13 +159,14 @@ function handle(
     return terminal.write(message.data);
   }
   if (message.type === 'resize') {
-    terminal.resize(message).catch((error: unknown) =>
+    terminal.resize(message).catch((error: unknown) => {
+      options.onResizeFailed?.();
       control({
         type: 'error',
         code: 'terminal.resize_failed',
         message: String((error as Error).message),
-      }),
-    );
+      });
+    });
   } else {
     control({ type: 'pong', id: message.id });
   }

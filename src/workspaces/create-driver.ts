@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../log/logger.js';
+import type { Counters } from '../metrics/counters.js';
 import { createPodmanClient, type PodmanClient } from '../podman/client.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
 import { createImageBuilder, type ImageBuilder } from './image-builder.js';
@@ -72,9 +73,14 @@ export async function openWorkspaces(deps: {
   clock: Clock;
   log: Logger;
   containerfile: string;
+  /** Where runtime outages and image builds are counted. */
+  counters?: Counters;
 }): Promise<{ podman: PodmanClient; driver: WorkspaceDriver; images: ImageBuilder }> {
-  const { config, clock, log, containerfile } = deps;
-  const podman = createPodmanClient({ socketPath: config.podman.socketPath });
+  const { config, clock, log, containerfile, counters } = deps;
+  const podman = createPodmanClient({
+    socketPath: config.podman.socketPath,
+    onOutage: () => counters?.add('claude_web_runtime_outages_total'),
+  });
   const { baseImage } = config.workspace;
   const images = createImageBuilder({
     podman,
@@ -82,6 +88,7 @@ export async function openWorkspaces(deps: {
     containerfile,
     contextDir: join(config.dataDir, 'image-context'),
     buildArgs: baseImage ? { BASE_IMAGE: baseImage } : {},
+    onBuilt: (outcome) => counters?.add('claude_web_image_builds_total', { outcome }),
   });
   const driver = await createWorkspaceDriver({
     images,

@@ -15,6 +15,8 @@ export interface ImageBuilderDeps {
   /** Where the build context is written (see image-context.ts); rewritten by every build. */
   contextDir: string;
   buildArgs: Record<string, string>;
+  /** Every build that ended, and how. */
+  onBuilt?: (outcome: 'ok' | 'failed') => void;
 }
 
 export interface ImageBuilder {
@@ -43,7 +45,15 @@ export function createImageBuilder(deps: ImageBuilderDeps): ImageBuilder {
       deps.log.info({ image, line }, 'building the workspace image');
       for (const listener of build.listeners) listener(line);
     };
-    build.done = runBuild(deps, image, why, emit).finally(() => builds.delete(image));
+    build.done = runBuild(deps, image, why, emit)
+      .then(
+        () => deps.onBuilt?.('ok'),
+        (error: unknown) => {
+          deps.onBuilt?.('failed');
+          throw error;
+        },
+      )
+      .finally(() => builds.delete(image));
     builds.set(image, build);
     return build;
   }

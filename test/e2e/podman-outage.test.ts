@@ -62,6 +62,12 @@ describe.skipIf(!podman)('an outage of the Podman API service', () => {
     const down = await readyz();
     expect(down.status).toBe(503);
     expect(down.body.checks).toContainEqual(expect.objectContaining({ name: 'podman', ok: false }));
+    // ... and /metrics counts the outage and the attach it failed.
+    const metrics = await (await fetch(`${server.origin}/metrics`)).text();
+    expect(metrics).toMatch(/^claude_web_runtime_outages_total [1-9]\d*$/m);
+    expect(metrics).toMatch(
+      /^claude_web_attach_failures_total\{code="podman.unreachable"\} [1-9]/m,
+    );
 
     await startTestPodmanService();
     // No restart of claude-web: each session comes back with its shell as it was.

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors/app-error.js';
 import { healthRoutes } from '../../src/http/health-routes.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
+import { COUNTERS, createCounters } from '../../src/metrics/counters.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { createTestApp } from '../support/test-app.js';
 
@@ -95,6 +96,19 @@ describe('health endpoints', () => {
     );
     events.up = true;
     expect(await (await app.request('/metrics')).text()).toMatch(/^claude_web_event_stream_up 1$/m);
+  });
+
+  it('/metrics counts what happened: every counter, from zero, by its labels', async () => {
+    const counters = createCounters();
+    const app = healthRoutes({ clock: createFakeClock(), checks: [], version: '1', counters });
+    const before = await (await app.request('/metrics')).text();
+    for (const name of Object.keys(COUNTERS))
+      expect(before).toMatch(new RegExp(`^# TYPE ${name} counter\n${name} 0$`, 'm'));
+    counters.add('claude_web_image_builds_total', { outcome: 'failed' });
+    counters.add('claude_web_runtime_outages_total');
+    const after = await (await app.request('/metrics')).text();
+    expect(after).toMatch(/^claude_web_image_builds_total\{outcome="failed"\} 1$/m);
+    expect(after).toMatch(/^claude_web_runtime_outages_total 1$/m);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -21,7 +21,13 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   const attach = testAttachDriver(podman);
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_INPUT_BYTES });
-  const opened: { session: string; bridge: Bridge; pauses: number; errors: Error[] }[] = [];
+  const opened: {
+    session: string;
+    bridge: Bridge;
+    pauses: number;
+    pausesTold: number;
+    errors: Error[];
+  }[] = [];
   let url = '';
 
   beforeAll(async () => {
@@ -34,6 +40,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
         session,
         bridge: undefined as unknown as Bridge,
         pauses: 0,
+        pausesTold: 0,
         errors: [] as Error[],
       };
       // The real terminal, counting the pauses the bridge asks for.
@@ -50,6 +57,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
         highWaterBytes: 256 * 1024,
         lowWaterBytes: 64 * 1024,
         onError: (error) => entry.errors.push(error),
+        onPaused: () => entry.pausesTold++,
       });
       opened.push(entry);
     });
@@ -132,6 +140,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
     const entry = opened.at(-1);
     if (!entry) throw new Error('no server side');
     await c.until(() => entry.pauses > 0, 'the terminal to be paused', 45_000);
+    expect(entry.pausesTold).toBe(entry.pauses);
     await new Promise((r) => setTimeout(r, 1_000));
     // Bounded: the high-water mark plus what was in flight when it was crossed.
     expect(entry.bridge.queuedBytes()).toBeLessThan(256 * 1024 + 128 * 1024);

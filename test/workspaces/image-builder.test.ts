@@ -39,12 +39,14 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
 
   it('builds a missing image from the Containerfile once for concurrent callers, showing progress', async () => {
     const { podman: client, builds } = counting(podman);
+    const outcomes: string[] = [];
     const builder = createImageBuilder({
       podman: client,
       log,
       containerfile,
       contextDir: join(dir, 'context'),
       buildArgs: { BASE_IMAGE: base },
+      onBuilt: (outcome) => outcomes.push(outcome),
     });
     const seen: string[][] = [[], []];
     await Promise.all(seen.map((lines) => builder.ensure(tag, (line) => lines.push(line))));
@@ -70,18 +72,21 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     await builder.rebuild(tag, (line) => again.push(line));
     expect(builds()).toBe(2);
     expect(again[0]).toBe(`${tag} is being rebuilt; building it from Containerfile`);
+    expect(outcomes).toEqual(['ok', 'ok']);
   }, 300_000);
 
   it('fails with Podman’s message when a step fails, and tries again next time', async () => {
     const broken = join(dir, 'Containerfile');
     writeFileSync(broken, `FROM ${base}\nRUN echo "about to fail" && exit 3\n`);
     const { podman: client, builds } = counting(podman);
+    const outcomes: string[] = [];
     const builder = createImageBuilder({
       podman: client,
       log,
       containerfile: broken,
       contextDir: join(dir, 'broken-context'),
       buildArgs: {},
+      onBuilt: (outcome) => outcomes.push(outcome),
     });
     const badTag = `${tag}-broken`;
     const lines: string[] = [];
@@ -91,5 +96,6 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     expect(lines).toContain('about to fail');
     await builder.ensure(badTag).catch(() => {});
     expect(builds()).toBe(2);
+    expect(outcomes).toEqual(['failed', 'failed']);
   }, 300_000);
 });
