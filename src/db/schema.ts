@@ -54,21 +54,6 @@ export const sessions = pgTable(
   ],
 );
 
-export const workspaceDriver = pgEnum('workspace_driver', ['quadlet', 'libpod']);
-
-export const workspaces = pgTable('workspaces', {
-  userId: integer('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  containerName: text('container_name').notNull().unique(),
-  volumeName: text('volume_name').notNull().unique(),
-  driver: workspaceDriver('driver').notNull(),
-  createdAt: at('created_at').notNull(),
-  startedAt: at('started_at'),
-  stoppedAt: at('stopped_at'),
-  removedAt: at('removed_at'),
-});
-
 export const cleanupTrigger = pgEnum('cleanup_trigger', ['schedule', 'manual']);
 export const cleanupOutcome = pgEnum('cleanup_outcome', ['running', 'ok', 'partial', 'failed']);
 

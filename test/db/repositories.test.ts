@@ -4,7 +4,6 @@ import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repositor
 import type { Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
-import { createWorkspacesRepository } from '../../src/db/workspaces-repository.js';
 import { databaseTargets } from '../support/databases.js';
 
 const targets = await databaseTargets();
@@ -24,7 +23,6 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
     return {
       users: createUsersRepository({ db }),
       sessions: createSessionsRepository({ db }),
-      workspaces: createWorkspacesRepository({ db }),
       cleanup: createCleanupRunsRepository({ db }),
     };
   };
@@ -44,7 +42,6 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
       'server_state',
       'sessions',
       'users',
-      'workspaces',
     ]);
     await database.ping();
   });
@@ -159,34 +156,6 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
     expect((await sessions.get(early.id)).endReason).toBe('closed by its user');
     expect((await sessions.get(seen.id)).endReason).toBe('removed: idle');
     expect((await sessions.get(live.id)).endReason).toBe('removed: idle');
-  });
-
-  it('remembers workspaces and their state times', async () => {
-    const { users, workspaces } = repos();
-    const a = await users.create({ username: 'a', now: t0 });
-    const names = {
-      containerName: `claude-web-user-${a.id}`,
-      volumeName: `claude-web-user-${a.id}-data`,
-    };
-    await workspaces.upsert({ userId: a.id, ...names, driver: 'quadlet', now: t0 });
-    await workspaces.markStarted(a.id, later(1));
-    await workspaces.markStopped(a.id, later(2));
-    await workspaces.markRemoved(a.id, later(3));
-    expect(await workspaces.get(a.id)).toMatchObject({
-      ...names,
-      driver: 'quadlet',
-      startedAt: later(1),
-      stoppedAt: later(2),
-      removedAt: later(3),
-    });
-    const again = await workspaces.upsert({
-      userId: a.id,
-      ...names,
-      driver: 'libpod',
-      now: later(9),
-    });
-    expect(again).toMatchObject({ driver: 'libpod', createdAt: later(9), removedAt: null });
-    expect(await workspaces.list()).toHaveLength(1);
   });
 
   it('logs cleanup runs and their decisions', async () => {

@@ -1,0 +1,2 @@
+DROP TABLE "workspaces" CASCADE;--> statement-breakpoint
+DROP TYPE "public"."workspace_driver";
