@@ -15,8 +15,8 @@ import { createCleanupRunsRepository } from '../src/db/cleanup-runs-repository.j
 import { createDb } from '../src/db/create-db.js';
 import { createSessionsRepository } from '../src/db/sessions-repository.js';
 import { createUsersRepository } from '../src/db/users-repository.js';
+import { workspaceLabels, workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
-import { workspaceLabels, workspaceNames } from '../src/quadlet/names.js';
 import { workspaceSettings } from '../src/workspaces/create-driver.js';
 import type { WorkspaceDriver } from '../src/workspaces/driver.js';
 import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';

@@ -6,8 +6,9 @@
  *   the same `tmux attach` in a local pty (no server, no WebSocket), as a ratio of p50s.
  * Run as root after test/harness/provision-host.sh:  node --import tsx bench/open-terminals.ts
  */
+
+import { workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
-import { workspaceNames } from '../src/quadlet/names.js';
 import { TMUX_SOCKET } from '../src/terminals/tmux.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';

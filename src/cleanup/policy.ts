@@ -1,4 +1,4 @@
-import { LABEL_MANAGED } from '../quadlet/names.js';
+import { LABEL_MANAGED } from '../naming/workspace-names.js';
 import type { WorkspaceStatus } from '../workspaces/driver.js';
 
 export const HOUR_MS = 3_600_000;

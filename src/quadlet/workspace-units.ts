@@ -1,4 +1,4 @@
-import { type WorkspaceNames, workspaceLabels, workspaceNames } from './names.js';
+import { type WorkspaceNames, workspaceLabels, workspaceNames } from '../naming/workspace-names.js';
 import { type Entry, renderUnit } from './unit-file.js';
 
 export interface WorkspaceUnitSpec {

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { Logger } from '../log/logger.js';
+import { LABEL_MANAGED, LABEL_USER } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import type { PodmanEvent } from '../podman/types.js';
-import { LABEL_MANAGED, LABEL_USER } from '../quadlet/names.js';
 
 export interface WorkspaceWatcherDeps {
   podman: PodmanClient;

@@ -1,5 +1,5 @@
+import { LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
 import type { ContainerSummary } from '../podman/types.js';
-import { LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceStatus } from './driver.js';
 
 /** How a workspace's init (tini) ends: 0, or 143 when a stop sent SIGTERM. */

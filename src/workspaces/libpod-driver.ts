@@ -1,13 +1,13 @@
 import type { Clock } from '../clock/clock.js';
-import type { PodmanClient } from '../podman/client.js';
-import { isPodmanError } from '../podman/errors.js';
-import type { SpecGenerator } from '../podman/types.js';
 import {
   LABEL_MANAGED,
   type WorkspaceNames,
   workspaceLabels,
   workspaceNames,
-} from '../quadlet/names.js';
+} from '../naming/workspace-names.js';
+import type { PodmanClient } from '../podman/client.js';
+import { isPodmanError } from '../podman/errors.js';
+import type { SpecGenerator } from '../podman/types.js';
 import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';

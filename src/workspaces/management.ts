@@ -1,10 +1,10 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
+import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { VolumeInfo } from '../podman/types.js';
-import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../quadlet/names.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
 import { managementErrors } from './errors.js';
 import { activityByWorkspace, endWorkspaceSessions } from './owners.js';

@@ -1,6 +1,11 @@
 import type { Clock } from '../clock/clock.js';
+import {
+  isUserId,
+  LABEL_MANAGED,
+  workspaceLabels,
+  workspaceNames,
+} from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
-import { isUserId, LABEL_MANAGED, workspaceLabels, workspaceNames } from '../quadlet/names.js';
 import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';

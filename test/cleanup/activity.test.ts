@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { HEARTBEAT_MS, HOUR_MS } from '../../src/cleanup/policy.js';
 import { startServer } from '../../src/http/server.js';
 import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { watchWorkspaces } from '../../src/terminals/workspace-watcher.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';

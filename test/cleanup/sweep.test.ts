@@ -7,7 +7,7 @@ import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repositor
 import type { Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { databaseTargets } from '../support/databases.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { scopedTo, testImage } from '../support/podman.js';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { databaseTargets, scratchDatabase } from '../support/databases.js';
 import { realPodman, testSocketPath } from '../support/podman.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { realPodman } from '../support/podman.js';
 import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 

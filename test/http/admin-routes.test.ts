@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { realPodman } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 

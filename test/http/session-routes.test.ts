@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
 import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';

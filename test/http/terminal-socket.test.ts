@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import { systemClock } from '../../src/clock/clock.js';
 import { startServer } from '../../src/http/server.js';
 import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { eventually } from '../support/eventually.js';
 import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { realPodman } from '../support/podman.js';
 import { driverSettings, type Subject, workspaceDrivers } from '../support/workspace-drivers.js';

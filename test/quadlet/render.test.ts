@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { renderWorkspaceUnits, type WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
 
 const casesDir = join(import.meta.dirname, 'cases');

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
 import { growingText } from './screen.js';
 import { freePort, seedUsers, serverEnv, startServerProcess } from './server-process.js';
 

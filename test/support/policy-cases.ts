@@ -1,5 +1,5 @@
 import { HOUR_MS } from '../../src/cleanup/policy.js';
-import { workspaceLabels } from '../../src/quadlet/names.js';
+import { workspaceLabels } from '../../src/naming/workspace-names.js';
 import type { WorkspaceStatus } from '../../src/workspaces/driver.js';
 import { createFakeClock } from './fake-clock.js';
 

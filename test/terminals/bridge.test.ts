@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
 import type { Terminal } from '../../src/terminals/terminal.js';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { AttachDriver } from '../../src/terminals/terminal.js';
 import { TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
 import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';

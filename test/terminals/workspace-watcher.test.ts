@@ -9,8 +9,8 @@ import {
   type SessionsRepository,
 } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
 import { watchWorkspaces } from '../../src/terminals/workspace-watcher.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { eventually } from '../support/eventually.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
+import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
-import { workspaceNames } from '../../src/quadlet/names.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { workspaceDrivers } from '../support/workspace-drivers.js';
 

@@ -4,9 +4,9 @@ import { systemClock } from '../../src/clock/clock.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
+import { workspaceLabels, workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
 import { podmanErrorFromBody } from '../../src/podman/errors.js';
-import { workspaceLabels, workspaceNames } from '../../src/quadlet/names.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { realPodman, testImage, testWorkspaces } from '../support/podman.js';
 
