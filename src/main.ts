@@ -246,7 +246,7 @@ async function serve(config: Config): Promise<void> {
     limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
     clock,
   });
-  const sessions = createSessionsService({ sessions: repos.sessions, podman, clock });
+  const sessionsService = createSessionsService({ sessions: repos.sessions, podman, clock });
   const proxy = config.authProxy && createTrustedProxy(config.authProxy);
   const watcher = watchWorkspaces({
     podman,
@@ -264,7 +264,7 @@ async function serve(config: Config): Promise<void> {
   const admin = { ...repos, management: await parts.management(), sweep, clock };
   const app = createApp({
     auth,
-    sessions,
+    sessionsService,
     clock,
     log,
     publicOrigin: config.publicOrigin,
@@ -301,8 +301,8 @@ async function serve(config: Config): Promise<void> {
   });
   const sockets = serveTerminalSockets(server.server, {
     auth,
-    sessions,
-    sessionsRepo: repos.sessions,
+    sessionsService,
+    sessions: repos.sessions,
     workspaces: driver,
     attach,
     clock,

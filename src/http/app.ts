@@ -24,7 +24,7 @@ export interface AppDeps {
   checks: ReadinessCheck[];
   version: string;
   auth: AuthService;
-  sessions: SessionsService;
+  sessionsService: SessionsService;
   /** The origin browsers use; others may not change anything. */
   publicOrigin: string;
   /** Trusted reverse-proxy authentication, when configured. */
@@ -45,7 +45,7 @@ export function createApp({
   checks,
   version,
   auth,
-  sessions,
+  sessionsService,
   publicOrigin,
   proxy,
   proxyAddresses = createProxyAddresses([]),
@@ -61,7 +61,7 @@ export function createApp({
   app.use(sameOriginOnly(publicOrigin));
   const secureCookie = publicOrigin.startsWith('https:');
   app.route('/', authRoutes({ auth, identity, secureCookie, proxies: proxyAddresses }));
-  app.route('/', sessionRoutes({ identity, sessions }));
+  app.route('/', sessionRoutes({ identity, sessionsService }));
   if (admin) app.route('/', adminRoutes(identity, { ...admin, cleanup }));
   app.route('/', webRoutes());
 

@@ -18,10 +18,10 @@ function publicSession(s: Session) {
 /** The caller's terminal sessions: list, create, rename, close. */
 export function sessionRoutes({
   identity,
-  sessions,
+  sessionsService: sessions,
 }: {
   identity: Identity;
-  sessions: SessionsService;
+  sessionsService: SessionsService;
 }) {
   const app = new Hono<AuthEnv>();
   app.use('/api/sessions', requireUser(identity));

@@ -33,8 +33,8 @@ import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
 export interface TerminalSocketDeps {
   auth: AuthService;
   proxy?: TrustedProxy;
-  sessions: SessionsService;
-  sessionsRepo: SessionsRepository;
+  sessionsService: SessionsService;
+  sessions: SessionsRepository;
   workspaces: WorkspaceDriver;
   attach: AttachDriver;
   clock: Clock;
@@ -151,14 +151,14 @@ function connect(
   deps: TerminalSocketDeps,
   attached: Map<string, number>,
 ) {
-  const { workspaces, attach, sessionsRepo } = deps;
+  const { workspaces, attach, sessions } = deps;
   const userId = String(user.id);
   const send = (message: ServerControl) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeControl(message));
   };
   const status = (message: Omit<StatusMessage, 'type'>) => send({ type: 'status', ...message });
   const activity = trackActivity(sessionId, {
-    touch: (id, now) => sessionsRepo.touch(id, now),
+    touch: (id, now) => sessions.touch(id, now),
     clock: deps.clock,
     log: deps.log,
     everyMs: deps.activityEveryMs ?? 30_000,
@@ -174,7 +174,7 @@ function connect(
     const workspace = await workspaces.ensure(userId, {
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });
-    const terminal = await deps.sessions.whileLive(user, sessionId, (session) =>
+    const terminal = await deps.sessionsService.whileLive(user, sessionId, (session) =>
       attach.attach({
         container: workspace.container,
         session: sessionId,
@@ -182,7 +182,7 @@ function connect(
         newShellBanner: newShellBanner(session.shellSeenAt, workspace.startedAt),
       }),
     );
-    await sessionsRepo.attached(sessionId, deps.clock.now());
+    await sessions.attached(sessionId, deps.clock.now());
     // Counted only once attached for good: `detached` undoes only successful attaches.
     attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
     status({
@@ -222,7 +222,7 @@ async function authorize(req: IncomingMessage, identity: Identity, deps: Termina
   }
   const user = await identity.ofUpgrade(req);
   const sessionId = decodeUrlPart(match[1] ?? '', 'path');
-  await deps.sessions.own(user, sessionId);
+  await deps.sessionsService.own(user, sessionId);
   const dimension = (name: 'cols' | 'rows', fallback: number) => {
     const n = Number(url.searchParams.get(name) ?? fallback);
     return Number.isInteger(n) && n >= LIMITS[name].min && n <= LIMITS[name].max ? n : fallback;
@@ -254,7 +254,7 @@ async function detached(
   const left = (attached.get(sessionId) ?? 1) - 1;
   if (left > 0) return void attached.set(sessionId, left);
   attached.delete(sessionId);
-  await deps.sessionsRepo
+  await deps.sessions
     .setStatus(sessionId, 'detached')
     .catch((err: unknown) => deps.log.warn({ err }, 'status not recorded'));
 }

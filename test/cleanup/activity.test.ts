@@ -104,7 +104,7 @@ describe.skipIf(!podman)('cleanup and what users really do', () => {
     const decision = await decisionFor();
     expect(decision).toMatchObject({ action: 'keep', rule: 'active', result: 'kept' });
     expect(await containerId()).toBe(before);
-    const used = (await t.sessionsRepo.get(session)).lastActivityAt;
+    const used = (await t.sessions.get(session)).lastActivityAt;
     expect(clock.now().getTime() - used.getTime()).toBeLessThanOrEqual(HEARTBEAT_MS);
     ws.send(Buffer.from('echo "still=$((20+22))"\r'));
     await eventually(() => expect(got.output).toContain('still=42'));
@@ -129,7 +129,7 @@ describe.skipIf(!podman)('cleanup and what users really do', () => {
     // The event watcher sees the container die while the sweep removes it.
     const watcher = watchWorkspaces({
       podman,
-      sessions: t.sessionsRepo,
+      sessions: t.sessions,
       clock,
       log: pino({ level: 'silent' }),
     });
@@ -139,7 +139,7 @@ describe.skipIf(!podman)('cleanup and what users really do', () => {
       expect(decision).toMatchObject({ action: 'remove', rule: 'idle', result: 'removed' });
       expect((await t.workspaces.status(userId)).state).toBe('absent');
       await sleep(500);
-      const ended = (await t.sessionsRepo.listByUser(Number(userId), { includeDead: true })).filter(
+      const ended = (await t.sessions.listByUser(Number(userId), { includeDead: true })).filter(
         (s) => s.status === 'dead',
       );
       expect(ended.map((s) => s.endReason)).toEqual(

@@ -72,7 +72,7 @@ describe.skipIf(!podman)('the admin API', () => {
 
   it('lists and removes a workspace container, keeping the volume and ending its sessions', async () => {
     await t.workspaces.ensure(memberId);
-    const session = await t.sessionsRepo.create({
+    const session = await t.sessions.create({
       userId: Number(memberId),
       name: 'main',
       now: t.clock.now(),
@@ -89,7 +89,7 @@ describe.skipIf(!podman)('the admin API', () => {
       container: `claude-web-user-${memberId}`,
       sessionsEnded: 1,
     });
-    expect((await t.sessionsRepo.get(session.id)).status).toBe('dead');
+    expect((await t.sessions.get(session.id)).status).toBe('dead');
     expect(await podman?.volumes.exists(workspaceNames(memberId).volume)).toBe(true);
   });
 

@@ -27,8 +27,8 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     server = await startServer(t.app, { host: '127.0.0.1', port: 0 });
     serveTerminalSockets(server.server, {
       auth: t.auth,
+      sessionsService: t.sessionsService,
       sessions: t.sessions,
-      sessionsRepo: t.sessionsRepo,
       usage: t.usage,
       notices: t.notices,
       workspaces,
@@ -119,7 +119,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     expect(output).toContain('C=100');
     expect(states[0]).toBe('starting');
     expect(states).toContain('attached');
-    const repo = t.sessionsRepo;
+    const repo = t.sessions;
     expect((await repo.get(id)).status).toBe('active');
     ws.close();
     await once(ws, 'close');
@@ -135,7 +135,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     });
     let pings = 0;
     ws.on('ping', () => pings++);
-    await eventually(async () => expect((await t.sessionsRepo.get(id)).status).toBe('active'));
+    await eventually(async () => expect((await t.sessions.get(id)).status).toBe('active'));
     // Answering (ws answers pings by itself): still open after several intervals.
     await new Promise((r) => setTimeout(r, 3 * KEEPALIVE_MS + 200));
     expect(pings).toBeGreaterThanOrEqual(3);
@@ -143,7 +143,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     // A peer that stops reading answers nothing: two missed pongs close it.
     ws.pause();
     const stoppedAt = performance.now();
-    await eventually(async () => expect((await t.sessionsRepo.get(id)).status).toBe('detached'), {
+    await eventually(async () => expect((await t.sessions.get(id)).status).toBe('detached'), {
       withinMs: 5 * KEEPALIVE_MS,
     });
     expect(performance.now() - stoppedAt).toBeLessThan(3 * KEEPALIVE_MS + 500);
@@ -167,6 +167,6 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(4401);
     await new Promise((r) => setTimeout(r, 200));
-    expect((await t.sessionsRepo.get(id)).status).toBe('detached');
+    expect((await t.sessions.get(id)).status).toBe('detached');
   });
 });

@@ -51,8 +51,8 @@ export async function createTestApp(
     clock,
   });
   const podman = createPodmanClient({ socketPath: testSocketPath() });
-  const sessionsRepo = createSessionsRepository(database);
-  const sessions = createSessionsService({ sessions: sessionsRepo, podman, clock });
+  const sessions = createSessionsRepository(database);
+  const sessionsService = createSessionsService({ sessions, podman, clock });
   // Administration sees only the workspaces of this app's own users: other tests share Podman.
   const own = new Set<string>();
   const driver = testWorkspaces(podman);
@@ -73,13 +73,13 @@ export async function createTestApp(
     workspaces,
     podman,
     users,
-    sessions: sessionsRepo,
+    sessions,
     clock,
     idleHours: 24,
     image: testImage,
   });
   const app = createApp({
-    sessions,
+    sessionsService,
     clock,
     log: pino({ level: 'silent' }),
     checks: options.checks ?? [],
@@ -89,16 +89,16 @@ export async function createTestApp(
     proxy: options.proxy,
     proxyAddresses: createProxyAddresses(options.proxyAddresses ?? []),
     cleanup,
-    sessionCounts: () => sessionsRepo.countByStatus(),
-    admin: { management, sweep, users, authSessions, sessions: sessionsRepo, clock },
+    sessionCounts: () => sessions.countByStatus(),
+    admin: { management, sweep, users, authSessions, sessions, clock },
   });
   return {
     app,
     clock,
     podman,
     auth,
+    sessionsService,
     sessions,
-    sessionsRepo,
     users,
     usage,
     notices,
