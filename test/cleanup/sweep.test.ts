@@ -9,6 +9,7 @@ import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { databaseTargets } from '../support/databases.js';
+import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { scopedTo, testImage } from '../support/podman.js';
 import { testSweep } from '../support/sweep.js';
@@ -105,10 +106,13 @@ describe.each(drivers)('one cleanup sweep over real workspaces: %s', (_kind, mak
       await host.systemctl(['daemon-reload']);
     }
     await subject.podman.containers.kill(workspaceNames(userId).container, 'SIGKILL');
-    for (let tries = 0; !(await subject.driver.status(userId)).crashed; tries++) {
-      if (tries > 100) throw new Error(`${userId} did not end up crashed`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    await eventually(
+      async () => {
+        if (!(await subject.driver.status(userId)).crashed)
+          throw new Error(`${userId} did not end up crashed`);
+      },
+      { withinMs: 30_000, everyMs: 300 },
+    );
   }
 
   const states = async () =>

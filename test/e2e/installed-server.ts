@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually } from '../support/eventually.js';
 import { HOST_USER, type SystemdHost } from '../support/systemd-host.js';
 
 const run = promisify(execFile);
@@ -81,17 +82,17 @@ export async function installServer(
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     async waitReady(timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.status,
-          () => 0,
-        );
-        if (status === 200) return;
-        if (Date.now() > deadline)
-          throw new Error(`the server on port ${port} is not ready (last: ${status})`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await eventually(
+        async () => {
+          const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          );
+          if (status !== 200)
+            throw new Error(`the server on port ${port} is not ready (last: ${status})`);
+        },
+        { withinMs: timeoutMs, everyMs: 250 },
+      );
     },
     async uninstall() {
       await host.user([

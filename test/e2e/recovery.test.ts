@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
+import { eventually } from '../support/eventually.js';
 import { realPodman } from '../support/podman.js';
 import { freePort, seedUsers, serverEnv, startServerProcess } from '../support/server-process.js';
 
@@ -71,10 +72,7 @@ describe.skipIf(!podman)(
       });
       await once(ws, 'open');
       ws.send(Buffer.from(keys));
-      const deadline = Date.now() + 60_000;
-      while (!output.includes(expected) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
-      expect(output).toContain(expected);
+      await eventually(() => expect(output).toContain(expected), { withinMs: 60_000, everyMs: 50 });
       return ws;
     };
 

@@ -112,19 +112,20 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     });
     await once(ws, 'open');
     ws.send(Buffer.from('echo "R=$((6*7))"; echo "C=$(tput cols)"\r'));
-    const deadline = Date.now() + 30_000;
-    while (!(output.includes('R=42') && output.includes('C=100')) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    expect(output).toContain('R=42');
-    expect(output).toContain('C=100');
+    await eventually(
+      () => {
+        expect(output).toContain('R=42');
+        expect(output).toContain('C=100');
+      },
+      { withinMs: 30_000 },
+    );
     expect(states[0]).toBe('starting');
     expect(states).toContain('attached');
     const repo = t.sessions;
     expect((await repo.get(id)).status).toBe('active');
     ws.close();
     await once(ws, 'close');
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await repo.get(id)).status).toBe('detached');
+    await eventually(async () => expect((await repo.get(id)).status).toBe('detached'));
   });
 
   it('keeps a quiet terminal open with pings, and ends one whose peer stopped answering', async () => {
@@ -166,7 +167,6 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
     });
     const [code] = (await once(ws, 'close')) as [number];
     expect(code).toBe(4401);
-    await new Promise((r) => setTimeout(r, 200));
-    expect((await t.sessions.get(id)).status).toBe('detached');
+    await eventually(async () => expect((await t.sessions.get(id)).status).toBe('detached'));
   });
 });

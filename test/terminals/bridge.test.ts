@@ -9,6 +9,7 @@ import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
 import type { Terminal } from '../../src/terminals/terminal.js';
 import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import { eventually } from '../support/eventually.js';
 import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
@@ -81,14 +82,14 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
       else controls.push(JSON.parse(data.toString()));
     });
     await once(client, 'open');
-    const until = async (check: () => boolean, what: string, timeoutMs = 20_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!check()) {
-        if (Date.now() > deadline)
-          throw new Error(`no ${what}; output ends ${JSON.stringify(output.slice(-300))}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
+    const until = (check: () => boolean, what: string, timeoutMs = 20_000) =>
+      eventually(
+        () => {
+          if (!check())
+            throw new Error(`no ${what}; output ends ${JSON.stringify(output.slice(-300))}`);
+        },
+        { withinMs: timeoutMs, everyMs: 25 },
+      );
     return { client, output: () => output, controls, until };
   }
 

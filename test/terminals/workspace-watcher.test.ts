@@ -74,9 +74,10 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
 
     await workspaces.stop(String(alice.id));
     const died = Date.now();
-    const deadline = died + 2_000;
-    while ((await sessions.get(a2.id)).status !== 'dead' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => expect((await sessions.get(a2.id)).status).toBe('dead'), {
+      withinMs: 2_000,
+      everyMs: 50,
+    });
     expect(Date.now() - died).toBeLessThan(2_000);
     for (const id of [a1.id, a2.id]) {
       expect(await sessions.get(id)).toMatchObject({
