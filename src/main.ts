@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createAuthService } from './auth/auth-service.js';
 import { announceFirstAdmin } from './auth/first-admin.js';
-import { createLoginLimiter } from './auth/login-limiter.js';
-import { createProxyAddresses, createTrustedProxy } from './auth/trusted-proxy.js';
-import { EXITED_HOURS, HOUR_MS } from './cleanup/policy.js';
-import { scheduleCleanup } from './cleanup/schedule.js';
-import { createCleanupSweep } from './cleanup/sweep.js';
 import { type CommandName, parseCommand, usage } from './cli/arguments.js';
 import { handlers } from './cli/commands.js';
 import { confirm } from './cli/confirm.js';
@@ -16,38 +9,20 @@ import type { CliContext } from './cli/context.js';
 import { EXIT, exitStatusByCode } from './cli/exit-status.js';
 import { createOutput } from './cli/output.js';
 import { type Clock, systemClock } from './clock/clock.js';
+import { openParts, type Parts } from './composition/parts.js';
+import { composeServer } from './composition/server.js';
 import { type Config, loadConfig } from './config/load-config.js';
-import { createAuthSessionsRepository } from './db/auth-sessions-repository.js';
-import { createCleanupRunsRepository } from './db/cleanup-runs-repository.js';
-import { createDb } from './db/create-db.js';
-import { createLoginAttemptsRepository } from './db/login-attempts-repository.js';
-import { createServerStateRepository } from './db/server-state-repository.js';
-import { createSessionsRepository } from './db/sessions-repository.js';
-import { createUsersRepository } from './db/users-repository.js';
 import { isAppError } from './errors/app-error.js';
-import { createApp } from './http/app.js';
 import { startServer } from './http/server.js';
-import { serveTerminalSockets } from './http/terminal-socket.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { createCounters } from './metrics/counters.js';
 import { ensurePodmanService } from './podman/service.js';
-import { createAttachDriver } from './terminals/create-attach-driver.js';
-import { createNoticeBoard } from './terminals/notices.js';
 import { CLOSE } from './terminals/protocol.js';
-import { runningPrograms } from './terminals/running-programs.js';
-import { createSessionsService } from './terminals/sessions-service.js';
-import { watchWorkspaces } from './terminals/workspace-watcher.js';
-import { openWorkspaces } from './workspaces/create-driver.js';
-import { stageImageContext } from './workspaces/image-context.js';
-import { createWorkspaceManagement } from './workspaces/management.js';
 import { reportWorkspaces } from './workspaces/report.js';
-import { createImageUpgrades } from './workspaces/upgrade.js';
-import { createWorkspaceUsage } from './workspaces/usage.js';
 
-/** Where the event watcher keeps the last event it handled. */
-const WATCHER_CHECKPOINT = 'watcher.last-event';
-
-/** The composition root: the only place that reads the process's environment and wires it. */
+/**
+ * The entry point: the only place that reads the process's environment; `composition/`
+ * wires the parts, the same way for the server here and for the tests.
+ */
 export async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
   if (command.name === 'help') return print(usage);
@@ -64,109 +39,6 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { name, args, ...flags } = command;
   return runCommand(name, args, flags, config);
-}
-
-/** The image a missing workspace image is built from: the project's own Containerfile. */
-const containerfile = fileURLToPath(new URL('../Containerfile', import.meta.url));
-
-/** Opens nothing until a command asks; closes whatever was opened. */
-function lazy<T>(open: () => Promise<T>) {
-  let opened: Promise<T> | undefined;
-  return {
-    get: () => {
-      opened ??= open();
-      return opened;
-    },
-    ifOpened: () => opened,
-  };
-}
-
-/** Everything a server or a command works with, each part opened on first use. */
-function openParts(config: Config, clock: Clock, log: Logger) {
-  const database = lazy(() => createDb(config.database));
-  const workspaceUsage = createWorkspaceUsage();
-  const notices = createNoticeBoard();
-  const counters = createCounters();
-  const workspaces = lazy(() => openWorkspaces({ config, clock, log, containerfile, counters }));
-  const repos = async () => {
-    const db = await database.get();
-    return {
-      users: createUsersRepository(db),
-      sessions: createSessionsRepository(db),
-      runs: createCleanupRunsRepository(db),
-      authSessions: createAuthSessionsRepository(db),
-      loginAttempts: createLoginAttemptsRepository(db),
-      serverState: createServerStateRepository(db),
-    };
-  };
-  const repo =
-    <K extends keyof Awaited<ReturnType<typeof repos>>>(key: K) =>
-    async () =>
-      (await repos())[key];
-  const sweep = async () => {
-    const [{ sessions, runs }, { driver }] = await Promise.all([repos(), workspaces.get()]);
-    return createCleanupSweep({
-      workspaces: driver,
-      sessions,
-      runs,
-      database: await database.get(),
-      clock,
-      log,
-      config: { ...config.cleanup, exitedHours: EXITED_HOURS },
-      usage: workspaceUsage,
-      notifier: notices,
-      warnWithinMs: config.cleanup.intervalHours * HOUR_MS,
-    });
-  };
-  const management = async () => {
-    const [{ users, sessions }, { driver, podman }] = await Promise.all([
-      repos(),
-      workspaces.get(),
-    ]);
-    const { idleHours } = config.cleanup;
-    return createWorkspaceManagement({
-      workspaces: driver,
-      podman,
-      users,
-      sessions,
-      clock,
-      idleHours,
-      image: config.workspace.image,
-    });
-  };
-  const close = async () => {
-    const opened = [
-      workspaces.ifOpened()?.then((w) => w.podman.close()),
-      database.ifOpened()?.then((d) => d.close()),
-    ];
-    await Promise.allSettled(opened);
-  };
-  return {
-    database,
-    workspaces,
-    counters,
-    workspaceUsage,
-    notices,
-    repos,
-    sweep,
-    management,
-    close,
-    /** The parts as commands ask for them. */
-    forCommands: {
-      workspaces: async () => (await workspaces.get()).driver,
-      images: async () => ({
-        builder: (await workspaces.get()).images,
-        image: config.workspace.image,
-      }),
-      stageImageContext: (dir: string, onProgress: (line: string) => void) =>
-        stageImageContext({ containerfile, dir, onProgress }),
-      management,
-      sweep,
-      users: repo('users'),
-      sessions: repo('sessions'),
-      authSessions: repo('authSessions'),
-    },
-  };
 }
 
 async function runCommand(
@@ -221,7 +93,7 @@ async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): 
 }
 
 /** The database (nobody is attached yet: every live session is detached) and workspaces. */
-async function prepare(parts: ReturnType<typeof openParts>, clock: Clock, log: Logger) {
+async function prepare(parts: Parts, clock: Clock, log: Logger) {
   const database = await parts.database.get();
   const repos = await parts.repos();
   const detached = await repos.sessions.detachAll();
@@ -238,96 +110,21 @@ async function serve(config: Config): Promise<void> {
   const clock = systemClock;
   await startPodmanIfMissing(config, clock, log);
   const parts = openParts(config, clock, log);
-  const { database, repos, podman, driver } = await prepare(parts, clock, log);
-
-  const auth = createAuthService({
-    users: repos.users,
-    authSessions: repos.authSessions,
-    limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
-    clock,
-  });
-  const sessionsService = createSessionsService({ sessions: repos.sessions, podman, clock });
-  const proxy = config.authProxy && createTrustedProxy(config.authProxy);
-  const watcher = watchWorkspaces({
-    podman,
-    sessions: repos.sessions,
+  await prepare(parts, clock, log);
+  const server = await composeServer(config, parts, {
     clock,
     log,
-    checkpoint: {
-      load: () => repos.serverState.get(WATCHER_CHECKPOINT),
-      save: (timeNano) => repos.serverState.set(WATCHER_CHECKPOINT, timeNano),
-    },
-  });
-  const sweep = await parts.sweep();
-  const { intervalHours } = config.cleanup;
-  const cleanup = scheduleCleanup({ sweep, runs: repos.runs, clock, log, intervalHours });
-  const admin = { ...repos, management: await parts.management(), sweep, clock };
-  const app = createApp({
-    auth,
-    sessionsService,
-    clock,
-    log,
-    publicOrigin: config.publicOrigin,
-    proxy,
-    proxyAddresses: createProxyAddresses(config.proxyAddresses),
     version: version(),
-    cleanup,
-    admin,
-    sessionCounts: () => repos.sessions.countByStatus(),
-    events: watcher.health,
-    counters: parts.counters,
-    checks: [
-      { name: 'database', check: () => database.ping() },
-      { name: 'podman', check: () => podman.ping() },
-      { name: 'cleanup scheduler', check: cleanup.check },
-      { name: 'podman events', check: watcher.check },
-    ],
+    podmanEnv: podmanEnv(),
   });
-  const server = await startServer(app, config.listen, log);
-  const attach = createAttachDriver({
-    kind: config.terminal.attach,
-    podman,
-    podmanBinary: 'podman',
-    env: podmanEnv(),
-    clock,
-    scrollbackLines: config.terminal.scrollbackLines,
-  });
-  const upgrades = createImageUpgrades({
-    workspaces: driver,
-    podman,
-    sessions: repos.sessions,
-    clock,
-    image: config.workspace.image,
-  });
-  const sockets = serveTerminalSockets(server.server, {
-    auth,
-    sessionsService,
-    sessions: repos.sessions,
-    workspaces: driver,
-    attach,
-    clock,
-    log,
-    publicOrigin: config.publicOrigin,
-    proxy,
-    usage: parts.workspaceUsage,
-    notices: parts.notices,
-    upgradeOnVisit: (userId) =>
-      upgrades.onVisit(
-        userId,
-        async (container) => (await runningPrograms(podman, container)).length > 0,
-      ),
-    keepaliveMs: config.terminal.keepaliveMs,
-    scrollbackLines: config.terminal.scrollbackLines,
-    deflateThreshold: config.terminal.deflateThreshold,
-    counters: parts.counters,
-  });
-  log.info({ address: server.address, attach: attach.kind }, 'listening');
+  const http = await startServer(server.app, config.listen, log);
+  const sockets = server.serveSockets(http.server);
+  log.info({ address: http.address, attach: config.terminal.attach }, 'listening');
   await signalled(log);
-  cleanup.stop();
-  watcher.stop();
+  server.stop();
   for (const client of sockets.clients) client.close(CLOSE.goingAway, 'the server is restarting');
+  await http.close();
   await server.close();
-  await parts.close();
 }
 
 function signalled(log: Logger): Promise<void> {

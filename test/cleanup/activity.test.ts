@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { HEARTBEAT_MS, HOUR_MS } from '../../src/cleanup/policy.js';
 import { startServer } from '../../src/http/server.js';
-import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { watchWorkspaces } from '../../src/terminals/workspace-watcher.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';
-import { realPodman, testAttachDriver } from '../support/podman.js';
+import { realPodman } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
@@ -33,16 +32,7 @@ describe.skipIf(!podman)('cleanup and what users really do', () => {
     // Sweeps run when a test says, not whenever the fake clock passes the hour.
     t.cleanup.stop();
     server = await startServer(t.app, { host: '127.0.0.1', port: 0 });
-    serveTerminalSockets(server.server, {
-      ...t,
-      attach: testAttachDriver(podman),
-      clock,
-      log: pino({ level: 'silent' }),
-      publicOrigin: PUBLIC_ORIGIN,
-      keepaliveMs: 6 * HOUR_MS,
-      scrollbackLines: 1_000,
-      recheckMs: HOUR_MS,
-    });
+    t.serveSockets(server.server, { keepaliveMs: 6 * HOUR_MS, recheckMs: HOUR_MS });
     userId = String((await t.addUser('watcher', PASSWORD)).id);
     cookie = await t.login('watcher', PASSWORD);
   });

@@ -1,13 +1,11 @@
 import { once } from 'node:events';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { systemClock } from '../../src/clock/clock.js';
 import { startServer } from '../../src/http/server.js';
-import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { eventually } from '../support/eventually.js';
-import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
@@ -25,21 +23,7 @@ describe.skipIf(!podman)('the terminal WebSocket', () => {
   beforeAll(async () => {
     t = await createTestApp({ clock: { ...systemClock, advance: () => {} } });
     server = await startServer(t.app, { host: '127.0.0.1', port: 0 });
-    serveTerminalSockets(server.server, {
-      auth: t.auth,
-      sessionsService: t.sessionsService,
-      sessions: t.sessions,
-      usage: t.usage,
-      notices: t.notices,
-      workspaces,
-      attach: testAttachDriver(podman),
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-      publicOrigin: PUBLIC_ORIGIN,
-      keepaliveMs: KEEPALIVE_MS,
-      scrollbackLines: 10_000,
-      recheckMs: 300,
-    });
+    t.serveSockets(server.server, { keepaliveMs: KEEPALIVE_MS, recheckMs: 300 });
     for (const name of ['wsalice', 'wsbob']) {
       ids[name] = (await t.addUser(name, PASSWORD)).id;
       cookies[name] = await t.login(name, PASSWORD);

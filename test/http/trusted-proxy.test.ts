@@ -1,12 +1,10 @@
 import { once } from 'node:events';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTrustedProxy } from '../../src/auth/trusted-proxy.js';
 import { systemClock } from '../../src/clock/clock.js';
 import { startServer } from '../../src/http/server.js';
-import { serveTerminalSockets } from '../../src/http/terminal-socket.js';
-import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
+import { realPodman } from '../support/podman.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
 const podman = await realPodman();
@@ -18,17 +16,7 @@ async function serveBehindProxy(addresses: string[]) {
   const t = await createTestApp({ clock: { ...systemClock, advance: () => {} }, proxy });
   const server = await startServer(t.app, { host: '127.0.0.1', port: 0 });
   if (podman) {
-    serveTerminalSockets(server.server, {
-      ...t,
-      proxy,
-      workspaces: testWorkspaces(podman),
-      attach: testAttachDriver(podman),
-      clock: systemClock,
-      log: pino({ level: 'silent' }),
-      publicOrigin: PUBLIC_ORIGIN,
-      keepaliveMs: 30_000,
-      scrollbackLines: 10_000,
-    });
+    t.serveSockets(server.server);
   }
   const url = (path: string) => `http://127.0.0.1:${server.address.port}${path}`;
   return { t, server, url };

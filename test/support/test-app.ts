@@ -1,33 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import { createAuthService } from '../../src/auth/auth-service.js';
-import { createLoginLimiter } from '../../src/auth/login-limiter.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import { createProxyAddresses, type TrustedProxy } from '../../src/auth/trusted-proxy.js';
-import { scheduleCleanup } from '../../src/cleanup/schedule.js';
+import type { TrustedProxy } from '../../src/auth/trusted-proxy.js';
 import type { Clock } from '../../src/clock/clock.js';
-import { createAuthSessionsRepository } from '../../src/db/auth-sessions-repository.js';
-import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
+import { openParts } from '../../src/composition/parts.js';
+import { composeServer } from '../../src/composition/server.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { createDb } from '../../src/db/create-db.js';
-import { createLoginAttemptsRepository } from '../../src/db/login-attempts-repository.js';
-import { createSessionsRepository } from '../../src/db/sessions-repository.js';
-import { createUsersRepository } from '../../src/db/users-repository.js';
-import { createApp } from '../../src/http/app.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createPodmanClient } from '../../src/podman/client.js';
-import { createNoticeBoard } from '../../src/terminals/notices.js';
-import { createSessionsService } from '../../src/terminals/sessions-service.js';
-import { createWorkspaceManagement } from '../../src/workspaces/management.js';
-import { createWorkspaceUsage } from '../../src/workspaces/usage.js';
+import { createImageBuilder } from '../../src/workspaces/image-builder.js';
 import { createFakeClock } from './fake-clock.js';
 import { scopedTo, testImage, testSocketPath, testWorkspaces } from './podman.js';
-import { testSweep } from './sweep.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
+const containerfile = join(import.meta.dirname, '..', '..', 'Containerfile');
 
 /**
- * The real app over an in-memory database with the real migrations, and the test user's
- * real Podman (used when sessions are closed).
+ * The server as production composes it (src/composition), from a configuration of the
+ * test host, with what a test must replace: an in-memory database with the real
+ * migrations, the test user's real Podman with a driver that lists only this app's users,
+ * the clock, and no watcher of the host's events.
  */
 export async function createTestApp(
   options: {
@@ -39,71 +35,61 @@ export async function createTestApp(
   } = {},
 ) {
   const clock = options.clock ?? createFakeClock();
+  const log = pino({ level: 'silent' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-app-'));
+  const config = loadConfig({
+    env: {
+      PUBLIC_URL: PUBLIC_ORIGIN,
+      PODMAN_SOCKET: testSocketPath(),
+      WORKSPACE_IMAGE: testImage,
+      DATA_DIR: dataDir,
+      AUTH_PROXY_ADDRESSES: (options.proxyAddresses ?? []).join(','),
+    },
+    uid: process.getuid?.() ?? 0,
+    homeDir: dataDir,
+  });
   const database = await createDb({ kind: 'pglite' });
   // User ids name containers on the Podman other tests share: apart from theirs.
   const start = 1_000_000 + Math.floor(Math.random() * 900_000);
   await database.db.execute(sql.raw(`alter table users alter column id restart with ${start}`));
-  const users = createUsersRepository(database);
-  const auth = createAuthService({
-    users,
-    authSessions: createAuthSessionsRepository(database),
-    limiter: createLoginLimiter({ attempts: createLoginAttemptsRepository(database), clock }),
-    clock,
-  });
   const podman = createPodmanClient({ socketPath: testSocketPath() });
-  const sessions = createSessionsRepository(database);
-  const sessionsService = createSessionsService({ sessions, podman, clock });
   // Administration sees only the workspaces of this app's own users: other tests share Podman.
   const own = new Set<string>();
-  const driver = testWorkspaces(podman);
-  const workspaces = scopedTo(driver, (userId) => own.has(userId));
-  const authSessions = createAuthSessionsRepository(database);
-  const runs = createCleanupRunsRepository(database);
-  const usage = createWorkspaceUsage();
-  const notices = createNoticeBoard();
-  const sweep = testSweep({ workspaces, database, clock, usage, notifier: notices });
-  const cleanup = scheduleCleanup({
-    sweep,
-    runs,
-    clock,
-    log: pino({ level: 'silent' }),
-    intervalHours: 1,
-  });
-  const management = createWorkspaceManagement({
-    workspaces,
+  const workspaces = scopedTo(testWorkspaces(podman), (userId) => own.has(userId));
+  const images = createImageBuilder({
     podman,
-    users,
-    sessions,
-    clock,
-    idleHours: 24,
-    image: testImage,
+    log,
+    containerfile,
+    contextDir: join(dataDir, 'image-context'),
+    buildArgs: {},
   });
-  const app = createApp({
-    sessionsService,
+  const parts = openParts(config, clock, log, {
+    database,
+    workspaces: { podman, driver: workspaces, images },
+  });
+  const server = await composeServer(config, parts, {
     clock,
-    log: pino({ level: 'silent' }),
-    checks: options.checks ?? [],
+    log,
     version: '1.2.3',
-    auth,
-    publicOrigin: PUBLIC_ORIGIN,
+    podmanEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    checks: options.checks ?? [],
     proxy: options.proxy,
-    proxyAddresses: createProxyAddresses(options.proxyAddresses ?? []),
-    cleanup,
-    sessionCounts: () => sessions.countByStatus(),
-    admin: { management, sweep, users, authSessions, sessions, clock },
+    watch: false,
   });
+  const { app, repos } = server;
   return {
     app,
     clock,
     podman,
-    auth,
-    sessionsService,
-    sessions,
-    users,
-    usage,
-    notices,
-    sweep,
-    cleanup,
+    auth: server.auth,
+    sessionsService: server.sessionsService,
+    sessions: repos.sessions,
+    users: repos.users,
+    usage: parts.workspaceUsage,
+    notices: parts.notices,
+    sweep: server.sweep,
+    cleanup: server.cleanup,
+    serveSockets: server.serveSockets,
     /** Logs `username` in through the API; resolves the cookie header to send. */
     async login(username: string, password: string): Promise<string> {
       const res = await app.request('/api/login', {
@@ -115,7 +101,7 @@ export async function createTestApp(
     },
     workspaces,
     async addUser(username: string, password: string, isAdmin = false) {
-      const user = await users.create({
+      const user = await repos.users.create({
         username,
         passwordHash: await hashPassword(password),
         isAdmin,
@@ -124,10 +110,9 @@ export async function createTestApp(
       own.add(String(user.id));
       return user;
     },
-    close: async () => {
-      cleanup.stop();
-      await podman.close();
-      await database.close();
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

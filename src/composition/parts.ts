@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url';
+import { EXITED_HOURS, HOUR_MS } from '../cleanup/policy.js';
+import { createCleanupSweep } from '../cleanup/sweep.js';
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/load-config.js';
+import { createAuthSessionsRepository } from '../db/auth-sessions-repository.js';
+import { createCleanupRunsRepository } from '../db/cleanup-runs-repository.js';
+import { createDb, type Database } from '../db/create-db.js';
+import { createLoginAttemptsRepository } from '../db/login-attempts-repository.js';
+import { createServerStateRepository } from '../db/server-state-repository.js';
+import { createSessionsRepository } from '../db/sessions-repository.js';
+import { createUsersRepository } from '../db/users-repository.js';
+import type { Logger } from '../log/logger.js';
+import { createCounters } from '../metrics/counters.js';
+import { createNoticeBoard } from '../terminals/notices.js';
+import { openWorkspaces } from '../workspaces/create-driver.js';
+import { stageImageContext } from '../workspaces/image-context.js';
+import { createWorkspaceManagement } from '../workspaces/management.js';
+import { createWorkspaceUsage } from '../workspaces/usage.js';
+
+/** The image a missing workspace image is built from: the project's own Containerfile. */
+const containerfile = fileURLToPath(new URL('../../Containerfile', import.meta.url));
+
+/** Opens nothing until a command asks; closes whatever was opened. */
+function lazy<T>(open: () => Promise<T>) {
+  let opened: Promise<T> | undefined;
+  return {
+    get: () => {
+      opened ??= open();
+      return opened;
+    },
+    ifOpened: () => opened,
+  };
+}
+
+export type OpenedWorkspaces = Awaited<ReturnType<typeof openWorkspaces>>;
+
+/** Parts built elsewhere instead of from the configuration: what tests must replace. */
+export interface PartOverrides {
+  database?: Database;
+  workspaces?: OpenedWorkspaces;
+}
+
+/**
+ * Everything a server or a command works with, each part opened on first use, from the
+ * configuration unless given in `overrides`.
+ */
+export function openParts(
+  config: Config,
+  clock: Clock,
+  log: Logger,
+  overrides: PartOverrides = {},
+) {
+  const given = <T>(part: T | undefined, open: () => Promise<T>) =>
+    lazy(part === undefined ? open : async () => part);
+  const database = given(overrides.database, () => createDb(config.database));
+  const workspaceUsage = createWorkspaceUsage();
+  const notices = createNoticeBoard();
+  const counters = createCounters();
+  const workspaces = given(overrides.workspaces, () =>
+    openWorkspaces({ config, clock, log, containerfile, counters }),
+  );
+  const repos = async () => {
+    const db = await database.get();
+    return {
+      users: createUsersRepository(db),
+      sessions: createSessionsRepository(db),
+      runs: createCleanupRunsRepository(db),
+      authSessions: createAuthSessionsRepository(db),
+      loginAttempts: createLoginAttemptsRepository(db),
+      serverState: createServerStateRepository(db),
+    };
+  };
+  const repo =
+    <K extends keyof Awaited<ReturnType<typeof repos>>>(key: K) =>
+    async () =>
+      (await repos())[key];
+  const sweep = async () => {
+    const [{ sessions, runs }, { driver }] = await Promise.all([repos(), workspaces.get()]);
+    return createCleanupSweep({
+      workspaces: driver,
+      sessions,
+      runs,
+      database: await database.get(),
+      clock,
+      log,
+      config: { ...config.cleanup, exitedHours: EXITED_HOURS },
+      usage: workspaceUsage,
+      notifier: notices,
+      warnWithinMs: config.cleanup.intervalHours * HOUR_MS,
+    });
+  };
+  const management = async () => {
+    const [{ users, sessions }, { driver, podman }] = await Promise.all([
+      repos(),
+      workspaces.get(),
+    ]);
+    const { idleHours } = config.cleanup;
+    return createWorkspaceManagement({
+      workspaces: driver,
+      podman,
+      users,
+      sessions,
+      clock,
+      idleHours,
+      image: config.workspace.image,
+    });
+  };
+  const close = async () => {
+    const opened = [
+      workspaces.ifOpened()?.then((w) => w.podman.close()),
+      database.ifOpened()?.then((d) => d.close()),
+    ];
+    await Promise.allSettled(opened);
+  };
+  return {
+    database,
+    workspaces,
+    counters,
+    workspaceUsage,
+    notices,
+    repos,
+    sweep,
+    management,
+    close,
+    /** The parts as commands ask for them. */
+    forCommands: {
+      workspaces: async () => (await workspaces.get()).driver,
+      images: async () => ({
+        builder: (await workspaces.get()).images,
+        image: config.workspace.image,
+      }),
+      stageImageContext: (dir: string, onProgress: (line: string) => void) =>
+        stageImageContext({ containerfile, dir, onProgress }),
+      management,
+      sweep,
+      users: repo('users'),
+      sessions: repo('sessions'),
+      authSessions: repo('authSessions'),
+    },
+  };
+}
+
+export type Parts = ReturnType<typeof openParts>;

@@ -1,0 +1,170 @@
+import type { Server } from 'node:http';
+import { createAuthService } from '../auth/auth-service.js';
+import { createLoginLimiter } from '../auth/login-limiter.js';
+import {
+  createProxyAddresses,
+  createTrustedProxy,
+  type TrustedProxy,
+} from '../auth/trusted-proxy.js';
+import { scheduleCleanup } from '../cleanup/schedule.js';
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/load-config.js';
+import { createApp } from '../http/app.js';
+import type { ReadinessCheck } from '../http/readiness.js';
+import { serveTerminalSockets, type TerminalSocketDeps } from '../http/terminal-socket.js';
+import type { Logger } from '../log/logger.js';
+import { createAttachDriver } from '../terminals/create-attach-driver.js';
+import { runningPrograms } from '../terminals/running-programs.js';
+import { createSessionsService } from '../terminals/sessions-service.js';
+import { watchWorkspaces } from '../terminals/workspace-watcher.js';
+import { createImageUpgrades } from '../workspaces/upgrade.js';
+import type { Parts } from './parts.js';
+
+/** Where the event watcher keeps the last event it handled. */
+const WATCHER_CHECKPOINT = 'watcher.last-event';
+
+export interface ServerOptions {
+  clock: Clock;
+  log: Logger;
+  version: string;
+  /** The environment of the `podman` commands the pty attach driver runs. */
+  podmanEnv: Record<string, string>;
+  /** Readiness checks instead of the database, Podman, cleanup and event stream ones. */
+  checks?: ReadinessCheck[];
+  /** A trusted proxy instead of the configured one. */
+  proxy?: TrustedProxy;
+  /** Without the watcher of workspace deaths (its event stream is the host's). */
+  watch?: boolean;
+}
+
+/**
+ * Every part of the server, built from the configuration and `parts` (opened from it, with
+ * what a test must replace: see `openParts`); `options` replaces the checks, the proxy or
+ * the watcher where a test must. Nothing listens yet: `serveSockets` joins terminals to an
+ * HTTP server; `close` ends the schedule and the watcher and closes what `parts` opened.
+ */
+export async function composeServer(config: Config, parts: Parts, options: ServerOptions) {
+  const { clock, log } = options;
+  const [database, repos, { podman, driver }] = await Promise.all([
+    parts.database.get(),
+    parts.repos(),
+    parts.workspaces.get(),
+  ]);
+  const auth = createAuthService({
+    users: repos.users,
+    authSessions: repos.authSessions,
+    limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
+    clock,
+  });
+  const sessionsService = createSessionsService({ sessions: repos.sessions, podman, clock });
+  const proxy = options.proxy ?? (config.authProxy && createTrustedProxy(config.authProxy));
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchWorkspaces({
+          podman,
+          sessions: repos.sessions,
+          clock,
+          log,
+          checkpoint: {
+            load: () => repos.serverState.get(WATCHER_CHECKPOINT),
+            save: (timeNano) => repos.serverState.set(WATCHER_CHECKPOINT, timeNano),
+          },
+        });
+  const sweep = await parts.sweep();
+  const { intervalHours } = config.cleanup;
+  const cleanup = scheduleCleanup({ sweep, runs: repos.runs, clock, log, intervalHours });
+  const management = await parts.management();
+  const app = createApp({
+    auth,
+    sessionsService,
+    clock,
+    log,
+    publicOrigin: config.publicOrigin,
+    proxy,
+    proxyAddresses: createProxyAddresses(config.proxyAddresses),
+    version: options.version,
+    cleanup,
+    admin: { ...repos, management, sweep, clock },
+    sessionCounts: () => repos.sessions.countByStatus(),
+    events: watcher?.health,
+    counters: parts.counters,
+    checks: options.checks ?? [
+      { name: 'database', check: () => database.ping() },
+      { name: 'podman', check: () => podman.ping() },
+      { name: 'cleanup scheduler', check: cleanup.check },
+      ...(watcher ? [{ name: 'podman events', check: watcher.check }] : []),
+    ],
+  });
+
+  /** Stops the cleanup schedule and the watcher: nothing starts on its own any more. */
+  function stop() {
+    cleanup.stop();
+    watcher?.stop();
+  }
+
+  /** Serves terminals on `server`'s WebSocket upgrades; `tuning` for tests' short timers. */
+  function serveSockets(server: Server, tuning: Partial<TerminalSocketDeps> = {}) {
+    const attach = createAttachDriver({
+      kind: config.terminal.attach,
+      podman,
+      podmanBinary: 'podman',
+      env: options.podmanEnv,
+      clock,
+      scrollbackLines: config.terminal.scrollbackLines,
+    });
+    const upgrades = createImageUpgrades({
+      workspaces: driver,
+      podman,
+      sessions: repos.sessions,
+      clock,
+      image: config.workspace.image,
+    });
+    return serveTerminalSockets(server, {
+      auth,
+      sessionsService,
+      sessions: repos.sessions,
+      workspaces: driver,
+      attach,
+      clock,
+      log,
+      publicOrigin: config.publicOrigin,
+      proxy,
+      usage: parts.workspaceUsage,
+      notices: parts.notices,
+      upgradeOnVisit: (userId) =>
+        upgrades.onVisit(
+          userId,
+          async (container) => (await runningPrograms(podman, container)).length > 0,
+        ),
+      keepaliveMs: config.terminal.keepaliveMs,
+      scrollbackLines: config.terminal.scrollbackLines,
+      deflateThreshold: config.terminal.deflateThreshold,
+      counters: parts.counters,
+      ...tuning,
+    });
+  }
+
+  return {
+    app,
+    parts,
+    database,
+    repos,
+    podman,
+    workspaces: driver,
+    auth,
+    sessionsService,
+    sweep,
+    cleanup,
+    management,
+    serveSockets,
+    stop,
+    /** Stops, then closes the database and the Podman client. */
+    async close() {
+      stop();
+      await parts.close();
+    },
+  };
+}
+
+export type ComposedServer = Awaited<ReturnType<typeof composeServer>>;
