@@ -56,7 +56,11 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
     clock,
   });
-  const sessionsService = createSessionsService({ sessions: repos.sessions, podman, clock });
+  const sessionsService = createSessionsService({
+    sessions: repos.sessions,
+    workspaces: driver,
+    clock,
+  });
   const proxy = options.proxy ?? (config.authProxy && createTrustedProxy(config.authProxy));
   const watcher =
     options.watch === false
@@ -133,10 +137,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
       usage: parts.workspaceUsage,
       notices: parts.notices,
       upgradeOnVisit: (userId) =>
-        upgrades.onVisit(
-          userId,
-          async (container) => (await runningPrograms(podman, container)).length > 0,
-        ),
+        upgrades.onVisit(userId, async (id) => (await runningPrograms(driver, id)).length > 0),
       keepaliveMs: config.terminal.keepaliveMs,
       scrollbackLines: config.terminal.scrollbackLines,
       deflateThreshold: config.terminal.deflateThreshold,

@@ -2,8 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { sessionErrors } from '../db/errors.js';
 import type { Session, SessionsRepository } from '../db/sessions-repository.js';
 import type { User } from '../db/users-repository.js';
-import { workspaceNames } from '../naming/workspace-names.js';
-import type { PodmanClient } from '../podman/client.js';
+import type { WorkspaceDriver } from '../workspaces/driver.js';
 import { invalidSessionName } from './errors.js';
 import { createSessionOrder } from './session-order.js';
 import { TERMINAL_USER, tmuxKillCommand } from './tmux.js';
@@ -22,11 +21,11 @@ function checkName(name: unknown): string {
 /** A user's terminal sessions. Every operation checks that the session is the caller's. */
 export function createSessionsService({
   sessions,
-  podman,
+  workspaces,
   clock,
 }: {
   sessions: SessionsRepository;
-  podman: PodmanClient;
+  workspaces: Pick<WorkspaceDriver, 'run'>;
   clock: Clock;
 }) {
   const order = createSessionOrder();
@@ -40,10 +39,7 @@ export function createSessionsService({
 
   /** Ends the tmux session in the user's workspace, if the workspace runs. */
   async function endTmux(user: User, id: string): Promise<void> {
-    const { container } = workspaceNames(String(user.id));
-    const found = await podman.containers.findByName(container);
-    if (found?.State !== 'running') return;
-    await podman.exec.run(container, tmuxKillCommand(id), { user: TERMINAL_USER });
+    await workspaces.run(String(user.id), tmuxKillCommand(id), { user: TERMINAL_USER });
   }
 
   return {

@@ -1,6 +1,8 @@
-import type { TerminalSize } from '../podman/types.js';
-
-export type { TerminalSize };
+/** A terminal's size in character cells. */
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
 
 /**
  * One attached terminal: a tmux client inside a workspace. Its output starts with the

@@ -23,6 +23,13 @@ export interface WorkspaceStatus {
   labels?: Record<string, string>;
 }
 
+/** A command run to completion in a workspace. */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface EnsureOptions {
   /** Lines describing slow steps (building the image) while the person waits. */
   onProgress?: (line: string) => void;
@@ -47,4 +54,13 @@ export interface WorkspaceDriver {
   status(userId: string): Promise<WorkspaceStatus>;
   /** Every container claude-web manages, whatever its state. */
   list(): Promise<WorkspaceStatus[]>;
+  /**
+   * Runs `command` to completion in the user's workspace without a terminal, as `user` (the
+   * image's default user otherwise); undefined when the workspace is not running.
+   */
+  run(
+    userId: string,
+    command: string[],
+    options?: { user?: string },
+  ): Promise<CommandResult | undefined>;
 }

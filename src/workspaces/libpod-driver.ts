@@ -12,6 +12,7 @@ import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
+import { runInContainer } from './run-command.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 
 export interface LibpodDriverDeps {
@@ -85,6 +86,8 @@ export function createLibpodDriver({
       const all = await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] });
       return all.flatMap((c) => statusOf(c) ?? []);
     },
+    run: (userId, command, options) =>
+      runInContainer(podman, workspaceNames(userId).container, command, options),
   };
 }
 

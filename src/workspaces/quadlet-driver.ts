@@ -10,6 +10,7 @@ import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
+import { runInContainer } from './run-command.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 import { createDaemonReload, type Systemctl } from './systemctl.js';
 import { createUnitFiles } from './unit-files.js';
@@ -133,5 +134,7 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       const stopped = await unitStatuses(unitUsers.filter((u) => !seen.has(u)));
       return [...running, ...stopped];
     },
+    run: (userId, command, options) =>
+      runInContainer(podman, workspaceNames(userId).container, command, options),
   };
 }

@@ -33,5 +33,7 @@ export function serializePerUser(driver: WorkspaceDriver): WorkspaceDriver {
     remove: (userId) => queue(userId, () => driver.remove(userId)),
     status: (userId) => driver.status(userId),
     list: () => driver.list(),
+    // Commands run beside whatever else is going on, as `podman exec` does.
+    run: (userId, command, options) => driver.run(userId, command, options),
   };
 }

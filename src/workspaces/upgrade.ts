@@ -25,7 +25,7 @@ export interface UpgradeDeps {
 }
 
 /** Whether anything but idle shells runs in a workspace's sessions (see terminals). */
-export type BusyCheck = (container: string) => Promise<boolean>;
+export type BusyCheck = (userId: string) => Promise<boolean>;
 
 /**
  * Moving workspaces to a rebuilt image. A container keeps the image it was created from;
@@ -79,7 +79,7 @@ export function createImageUpgrades(deps: UpgradeDeps) {
       const w = await workspaces.status(userId);
       if (w.state === 'absent' || stateOf(w, await currentImageId()) !== 'outdated') return false;
       if ((await attachedTerminals(userId)) > 0) return false;
-      if (w.state === 'running' && (await busy(w.container))) return false;
+      if (w.state === 'running' && (await busy(userId))) return false;
       await workspaces.remove(userId);
       return true;
     },

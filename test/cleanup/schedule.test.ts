@@ -15,7 +15,7 @@ function driverWith(list: () => Promise<never[]>): WorkspaceDriver {
   const none = async () => {
     throw new Error('not used by a sweep over no workspaces');
   };
-  return { kind: 'libpod', list, ensure: none, stop: none, remove: none, status: none };
+  return { kind: 'libpod', list, ensure: none, stop: none, remove: none, status: none, run: none };
 }
 
 describe('the cleanup schedule (on the injected clock)', () => {

@@ -100,6 +100,18 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     expect((await sh(id, 'cat ~/file')).stdout).toBe('survives\n');
   });
 
+  it('runs a command to completion as the user asked for, and nothing where none runs', async () => {
+    const id = user('run');
+    expect(await driver.run(id, ['true'])).toBeUndefined();
+    await driver.ensure(id);
+    const result = await driver.run(id, ['sh', '-c', 'id -un; echo oops >&2; exit 3'], {
+      user: 'developer',
+    });
+    expect(result).toEqual({ exitCode: 3, stdout: 'developer\n', stderr: 'oops\n' });
+    await driver.stop(id);
+    expect(await driver.run(id, ['true'])).toBeUndefined();
+  });
+
   it('gives 50 concurrent ensure calls for one user exactly one container', async () => {
     const id = user('race');
     const results = await Promise.all(Array.from({ length: 50 }, () => driver.ensure(id)));

@@ -27,6 +27,7 @@ function controlledDriver() {
     remove: async (u) => void (await op('remove')(u)),
     status: op('status'),
     list: async () => [],
+    run: async () => undefined,
   };
   const finish = async (key: string) => {
     await new Promise((r) => setImmediate(r));

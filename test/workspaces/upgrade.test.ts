@@ -119,13 +119,13 @@ describe.each(drivers)('moving workspaces to a rebuilt image: %s', (_kind, make)
       image,
     });
     const { container } = workspaceNames(userId);
-    const busy = async (c: string) => (await runningPrograms(podman, c)).length > 0;
+    const busy = async (id: string) => (await runningPrograms(driver, id)).length > 0;
     expect(await upgrades.onVisit(userId, busy)).toBe(false);
     await buildVariant(podman, image, '3');
     const tmux = ['tmux', '-L', TMUX_SOCKET];
     await podman.exec.run(container, [...tmux, 'new-session', '-d', '-s', 'agent', 'sleep 600']);
     await podman.exec.run(container, [...tmux, 'new-session', '-d', '-s', 'idle']);
-    expect(await runningPrograms(podman, container)).toEqual(['sleep']);
+    expect(await runningPrograms(driver, userId)).toEqual(['sleep']);
     expect(await upgrades.onVisit(userId, busy)).toBe(false);
     expect((await row()).image).toBe('outdated');
     await podman.exec.run(container, [...tmux, 'kill-session', '-t', 'agent']);
