@@ -1,6 +1,5 @@
 import type { Clock } from '../clock/clock.js';
 import { controlErrors } from './errors.js';
-import { firstAnswer } from './first-answer.js';
 import { LATE_OUTPUT_MS, nudgeWhenQuiet } from './late-output.js';
 import {
   PANE_STATE_FORMAT,
@@ -84,20 +83,25 @@ export async function attachControl(
       if (live && event.pane === pane) emit(event.data);
     } else if (event.type === 'layout') layoutSeen(event.size.cols, event.size.rows);
     else if (event.type === 'exit') live = false;
+    else if (event.type === 'session') inSession();
     else if (live && event.type === 'focus') resync();
     else if (event.type === 'pause') paused(event.pane);
   });
-  // Nothing is sent before tmux has said something: Podman may drop input that arrives
-  // before the program's input is connected.
-  let heard = () => {};
-  const listening = new Promise<void>((resolve) => {
-    heard = resolve;
+  // Nothing is sent before tmux has attached this client to its session: commands it reads
+  // before that (while it still runs its command line) fail with "no current client", or
+  // go unanswered (seen under load: the sizing, never answered).
+  let attachedToSession = () => {};
+  const inSessionNow = new Promise<void>((resolve) => {
+    attachedToSession = resolve;
   });
+  const inSession = () => {
+    attachedToSession();
+    if (live) resync();
+  };
   /** The end of what tmux said while attaching: the log's clue when attaching stalls. */
   let said = '';
   io.onData((chunk) => {
     if (!live) said = (said + chunk.toString('latin1')).slice(-HEARD_KEPT);
-    heard();
     parser.push(chunk);
   });
 
@@ -190,12 +194,7 @@ export async function attachControl(
   });
   const ended = new Promise<never>((_, reject) => exits.push(() => reject(controlErrors.closed())));
 
-  let stage = 'first answer';
-  const reached = () => {
-    const probing = firstAnswer(parser, (line) => io.write(line), clock);
-    exits.push(probing.cancel);
-    return probing.answered;
-  };
+  let stage = 'session';
   const tooSlow = new Promise<never>((_, reject) => {
     const cancel = clock.setTimeout(() => {
       io.destroy();
@@ -205,8 +204,7 @@ export async function attachControl(
     attached = cancel;
   });
   await Promise.race([
-    listening
-      .then(reached)
+    inSessionNow
       .then(() => {
         stage = 'size';
         return sized(size.cols, size.rows);

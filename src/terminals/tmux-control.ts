@@ -15,6 +15,8 @@ export type ControlEvent =
   | { type: 'layout'; size: { cols: number; rows: number } }
   /** The client's session changed its current window, or a window its current pane. */
   | { type: 'focus' }
+  /** The client is attached to a session (its first, or another one). */
+  | { type: 'session' }
   | { type: 'exit'; reason: string };
 
 /** The answer to one command: its output lines, or tmux's error message. */
@@ -126,7 +128,8 @@ export function createControlParser(onEvent: (event: ControlEvent) => void) {
     if (begin) block = { lines: [], ours: begin[2] === '1', id: begin[1] as string };
     else if (text.startsWith('%pause ')) onEvent({ type: 'pause', pane: text.slice(7) });
     else if (text.startsWith('%layout-change ')) layout(text);
-    else if (/^%(session-window-changed|window-pane-changed|session-changed) /.test(text))
+    else if (text.startsWith('%session-changed ')) onEvent({ type: 'session' });
+    else if (/^%(session-window-changed|window-pane-changed) /.test(text))
       onEvent({ type: 'focus' });
     else if (text.startsWith('%exit')) onEvent({ type: 'exit', reason: text.slice(6) });
   }
@@ -149,11 +152,6 @@ export function createControlParser(onEvent: (event: ControlEvent) => void) {
     /** Expects the answers to one line of `count` commands; `done` gets them in order. */
     expect(count: number, done: (results: ControlResult[]) => void) {
       pending.push({ results: [], expected: count, done });
-    },
-    /** Stops waiting for the answers of a line tmux never read (`done` as given to `expect`). */
-    forget(done: (results: ControlResult[]) => void) {
-      const at = pending.findIndex((p) => p.done === done && p.results.length === 0);
-      if (at >= 0) pending.splice(at, 1);
     },
   };
 }

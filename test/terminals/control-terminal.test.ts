@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { attachControl, type ControlIo } from '../../src/terminals/control-terminal.js';
-import { PROBE_EVERY_MS, probeLine } from '../../src/terminals/first-answer.js';
 import { PANE_STATE_FORMAT } from '../../src/terminals/screen-restore.js';
 import { createFakeClock } from '../support/fake-clock.js';
 
@@ -59,19 +58,18 @@ const paneState = PANE_STATE_FORMAT.replace(
 const restoreAnswer = (screen: string) => [[paneState], [], [screen], []];
 const isRestore = (line: string) => line.startsWith("'display-message' '-p'");
 const continues = (written: string[]) => written.filter((l) => l.includes(':continue'));
-const probes = (written: string[]) => written.filter((l) => l.includes("'probe-"));
 const nudges = (written: string[]) =>
   written.filter((l) => l.startsWith("'display-message' '-p' ''"));
 
 const settled = () => new Promise((r) => setImmediate(r));
 type ScriptedTmux = ReturnType<typeof scriptedTmux>;
 
-/** Starts attaching and has tmux greet; the terminal then probes. */
+/** Starts attaching; tmux runs its command line and attaches the client to its session. */
 async function greeted() {
   const tmux = scriptedTmux();
   const clock = createFakeClock();
   const attaching = attachControl(tmux.io, { size: { cols: 80, rows: 24 }, clock });
-  tmux.say('%begin 1 0 0', '%end 1 0 0');
+  tmux.say('%begin 1 0 0', '%end 1 0 0', '%session-changed $1 s');
   await settled();
   return { tmux, clock, attaching };
 }
@@ -87,11 +85,9 @@ async function sizedAndRestored(tmux: ScriptedTmux, beforeRestore = (_: Scripted
   tmux.answer(...restoreAnswer('first'));
 }
 
-/** Attaches, answering tmux's greeting, the probe and the sizing. */
+/** Attaches, answering tmux's greeting and the sizing. */
 async function attached(beforeRestore?: (tmux: ScriptedTmux) => void) {
   const { tmux, clock, attaching } = await greeted();
-  expect(probes(tmux.written)).toEqual([probeLine(1)]);
-  tmux.answer(['probe-1']);
   await sizedAndRestored(tmux, beforeRestore);
   const terminal = await attaching;
   let output = '';
@@ -102,31 +98,20 @@ async function attached(beforeRestore?: (tmux: ScriptedTmux) => void) {
 }
 
 describe('a terminal over a tmux control client (scripted tmux)', () => {
-  it('probes again when tmux never read the probe, and answers still meet their commands', async () => {
-    const { tmux, clock, attaching } = await greeted();
-    clock.advance(PROBE_EVERY_MS);
-    clock.advance(PROBE_EVERY_MS);
-    expect(probes(tmux.written)).toEqual([probeLine(1), probeLine(2), probeLine(3)]);
-    // tmux read only the third probe.
-    tmux.answer(['probe-3']);
+  it('sends nothing until tmux has attached it to its session', async () => {
+    // tmux reads commands while it still runs its command line; before the session is
+    // made and the client attached, they fail ("no current client") or go unanswered.
+    const tmux = scriptedTmux();
+    const attaching = attachControl(tmux.io, {
+      size: { cols: 80, rows: 24 },
+      clock: createFakeClock(),
+    });
+    tmux.say('\x1bP1000p%begin 1 1 0', '%end 1 1 0', '%window-add @1');
+    await settled();
+    expect(tmux.written).toEqual([]);
+    tmux.say('%session-changed $1 s');
     await sizedAndRestored(tmux);
-    const terminal = await attaching;
-    clock.advance(PROBE_EVERY_MS * 3);
-    expect(probes(tmux.written)).toHaveLength(3);
-    const resized = terminal.resize({ cols: 100, rows: 30 });
-    tmux.answer([]);
-    await resized;
-  });
-
-  it('takes every probe answered when tmux held its answers', async () => {
-    const { tmux, clock, attaching } = await greeted();
-    clock.advance(PROBE_EVERY_MS);
-    tmux.answer(['probe-1'], ['probe-2']);
-    await sizedAndRestored(tmux);
-    const terminal = await attaching;
-    const resized = terminal.resize({ cols: 100, rows: 30 });
-    tmux.answer([]);
-    await resized;
+    await attaching;
   });
 
   it('passes the restored screen, then the pane output', async () => {

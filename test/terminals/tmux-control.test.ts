@@ -79,9 +79,12 @@ describe('tmux control mode', () => {
   });
 
   it('tells of paused panes, changed windows and the end', () => {
-    const { events } = parse('%pause %4\n%session-window-changed $1 @2\n%exit detached\n');
+    const { events } = parse(
+      '%pause %4\n%session-changed $1 s\n%session-window-changed $1 @2\n%exit detached\n',
+    );
     expect(events).toEqual([
       { type: 'pause', pane: '%4' },
+      { type: 'session' },
       { type: 'focus' },
       { type: 'exit', reason: 'detached' },
     ]);
