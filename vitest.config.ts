@@ -1,5 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The fast layer: tests of pure policy, rendering, parsing and of what sits above the
+ * project's own ports (in-memory workspaces and terminals), runnable alone
+ * (`npm run test:fast`) in seconds on a machine without Podman. Its Podman socket does not
+ * exist, so a test that reaches for the real runtime fails rather than passes by luck.
+ */
+const FAST = [
+  'test/**/*.fast.test.ts',
+  'test/auth/hashing-queue.test.ts',
+  'test/auth/trusted-proxy.test.ts',
+  'test/cleanup/policy.test.ts',
+  'test/cleanup/schedule.test.ts',
+  'test/cleanup/warnings.test.ts',
+  'test/cli/arguments.test.ts',
+  'test/config/config.test.ts',
+  'test/errors/codes.test.ts',
+  'test/http/errors.test.ts',
+  'test/metrics/counters.test.ts',
+  'test/podman/filters.test.ts',
+  'test/podman/quiet-streams.test.ts',
+  'test/quadlet/render.test.ts',
+  'test/readme.test.ts',
+  'test/terminals/activity.test.ts',
+  'test/terminals/bridge-counts.test.ts',
+  'test/terminals/new-shell.test.ts',
+  'test/terminals/protocol.test.ts',
+  'test/terminals/session-order.test.ts',
+  'test/tmux/*.test.ts',
+  'test/workspaces/serialized.test.ts',
+  'test/workspaces/start-queue.test.ts',
+  'test/workspaces/usage.test.ts',
+];
+
 export default defineConfig({
   test: {
     // Integration tests talk to real Podman and Postgres; starting a container or a
@@ -13,10 +46,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'fast',
+          include: FAST,
+          env: { PODMAN_SOCKET: '/nonexistent/podman.sock' },
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
-          sequence: { groupOrder: 0 },
+          exclude: ['test/e2e/**', ...FAST],
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -27,7 +69,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -9,7 +9,7 @@
 
 import { workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
-import { TMUX_SOCKET } from '../src/terminals/tmux.js';
+import { TMUX_SOCKET } from '../src/tmux/tmux.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
 import { OUTPUT_PROMPT } from '../test/support/screen.js';

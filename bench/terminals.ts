@@ -17,8 +17,7 @@ import { deflateOptions } from '../src/http/terminal-socket.js';
 import { workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
 import { bridgeTerminal } from '../src/terminals/bridge.js';
-import { createAttachDriver } from '../src/terminals/create-attach-driver.js';
-import type { AttachDriver } from '../src/terminals/terminal.js';
+import { type AttachToContainer, createAttach } from '../src/workspaces/attach-driver.js';
 import { createLibpodDriver } from '../src/workspaces/libpod-driver.js';
 import { quantile } from './quantile.js';
 import { rawPodmanExec } from './raw-exec.js';
@@ -55,7 +54,7 @@ function hostRssKb(): number {
 }
 
 /** A WebSocket server bridging to `driver`, and a client; resolves the client and its output. */
-async function wsTerminal(driver: AttachDriver, deflate = false) {
+async function wsTerminal(driver: AttachToContainer, deflate = false) {
   const http = createServer();
   // The server's own compression settings, as a browser (which always offers it) gets them.
   const wss = new WebSocketServer({
@@ -63,10 +62,7 @@ async function wsTerminal(driver: AttachDriver, deflate = false) {
     perMessageDeflate: deflate ? deflateOptions(1024) : false,
   });
   wss.on('connection', (ws) =>
-    bridgeTerminal(
-      ws,
-      driver.attach({ container, session: randomUUID(), size: { rows: 40, cols: 120 } }),
-    ),
+    bridgeTerminal(ws, driver(container, { session: randomUUID(), size: { rows: 40, cols: 120 } })),
   );
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
@@ -96,7 +92,7 @@ async function wsTerminal(driver: AttachDriver, deflate = false) {
   return { client, waitFor, reset, close };
 }
 
-async function catThroughput(driver: AttachDriver, deflate = false): Promise<number> {
+async function catThroughput(driver: AttachToContainer, deflate = false): Promise<number> {
   const t = await wsTerminal(driver, deflate);
   t.client.send(Buffer.from('echo READY-$((1+1))\r'));
   await t.waitFor('READY-2');
@@ -112,7 +108,7 @@ async function catThroughput(driver: AttachDriver, deflate = false): Promise<num
  * Each sample clears the line (Ctrl-U), lets that output settle, then times one `x` from
  * the client's send to its echo arriving back, so no earlier output can be taken for it.
  */
-async function echoLatency(driver: AttachDriver, samples = 200): Promise<number[]> {
+async function echoLatency(driver: AttachToContainer, samples = 200): Promise<number[]> {
   const t = await wsTerminal(driver);
   t.client.send(Buffer.from('echo READY-$((1+1))\r'));
   await t.waitFor('READY-2');
@@ -130,11 +126,11 @@ async function echoLatency(driver: AttachDriver, samples = 200): Promise<number[
   return times.sort((a, b) => a - b);
 }
 
-async function memoryPerTerminal(driver: AttachDriver, count = 10): Promise<number> {
+async function memoryPerTerminal(driver: AttachToContainer, count = 10): Promise<number> {
   const before = hostRssKb();
   const terminals = await Promise.all(
     Array.from({ length: count }, () =>
-      driver.attach({ container, session: randomUUID(), size: { rows: 24, cols: 80 } }),
+      driver(container, { session: randomUUID(), size: { rows: 24, cols: 80 } }),
     ),
   );
   await new Promise((r) => setTimeout(r, 2_000));
@@ -205,7 +201,7 @@ try {
   const rows: string[][] = [];
   let deflated = { plain: Number.NaN, deflated: Number.NaN };
   for (const kind of ['exec', 'pty'] as const) {
-    const driver = createAttachDriver({
+    const driver = createAttach({
       kind,
       podman,
       podmanBinary: 'podman',

@@ -112,9 +112,9 @@ try {
     ],
   ];
   const raw: Row[] = [['podman run -d', await rawPodmanRun()]];
-  if (driver.kind === 'quadlet')
+  if (driver.name === 'quadlet')
     raw.push(['systemctl --user start, hand-written unit', await rawSystemctlStart()]);
-  report(`${driver.kind} driver, Podman ${version}, ${rounds} rounds`, measured, raw);
+  report(`${driver.name} driver, Podman ${version}, ${rounds} rounds`, measured, raw);
 } finally {
   for (let i = 0; i < rounds; i++) {
     await driver.remove(userId(i)).catch(() => {});

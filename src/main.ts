@@ -64,20 +64,13 @@ async function runCommand(
   }
 }
 
-/** What the `podman` commands the server runs see of its environment. */
-function podmanEnv(): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', HOME: homedir() };
-}
-
 /** Without a Podman API socket the server starts the service itself, and says so. */
 async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): Promise<void> {
   const { socketPath } = config.podman;
-  const env = podmanEnv();
-  const runtimeDir = process.env.XDG_RUNTIME_DIR;
   const started = await ensurePodmanService({
     socketPath,
     binary: 'podman',
-    env: { ...env, ...(runtimeDir ? { XDG_RUNTIME_DIR: runtimeDir } : {}) },
+    env: config.podman.clientEnv,
     clock,
   });
   if (started.outcome === 'started')
@@ -93,16 +86,16 @@ async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): 
 }
 
 /** The database (nobody is attached yet: every live session is detached) and workspaces. */
-async function prepare(parts: Parts, clock: Clock, log: Logger) {
+async function prepare(parts: Parts, config: Config, clock: Clock, log: Logger) {
   const database = await parts.database.get();
   const repos = await parts.repos();
   const detached = await repos.sessions.detachAll();
   log.info({ database: database.kind, detached }, 'database ready; earlier sessions detached');
   await announceFirstAdmin({ users: repos.users, clock, write: (t) => process.stderr.write(t) });
-  const { podman, driver } = await parts.workspaces.get();
-  log.info({ driver: driver.kind, socket: podman.socketPath }, 'workspace driver chosen');
+  const { driver } = await parts.workspaces.get();
+  log.info({ driver: driver.name, socket: config.podman.socketPath }, 'workspace driver chosen');
   await reportWorkspaces(driver, log, await repos.sessions.listAll());
-  return { database, repos, podman, driver };
+  return { database, repos, driver };
 }
 
 async function serve(config: Config): Promise<void> {
@@ -110,12 +103,11 @@ async function serve(config: Config): Promise<void> {
   const clock = systemClock;
   await startPodmanIfMissing(config, clock, log);
   const parts = openParts(config, clock, log);
-  await prepare(parts, clock, log);
+  await prepare(parts, config, clock, log);
   const server = await composeServer(config, parts, {
     clock,
     log,
     version: version(),
-    podmanEnv: podmanEnv(),
   });
   const http = await startServer(server.app, config.listen, log);
   const sockets = server.serveSockets(http.server);

@@ -89,8 +89,8 @@ type Verdict = Pick<Decision, 'action' | 'rule' | 'reason'>;
 type Judge = (w: WorkspaceStatus, input: Judged) => Verdict | undefined;
 
 function crashed(w: WorkspaceStatus): Verdict | undefined {
-  if (w.state !== 'stopped' || !(w.crashed || w.unitFailed)) return undefined;
-  const how = w.unitFailed ? 'its unit failed' : `it exited with code ${w.exitCode ?? 'unknown'}`;
+  if (w.state !== 'stopped' || !(w.crashed || w.failure)) return undefined;
+  const how = w.failure ?? `it exited with code ${w.exitCode ?? 'unknown'}`;
   return { action: 'remove', rule: 'crashed', reason: `crashed (${how}): removed at once` };
 }
 

@@ -13,7 +13,7 @@ import { createUsersRepository } from '../db/users-repository.js';
 import type { Logger } from '../log/logger.js';
 import { createCounters } from '../metrics/counters.js';
 import { createNoticeBoard } from '../terminals/notices.js';
-import { openWorkspaces } from '../workspaces/create-driver.js';
+import { type OpenedWorkspaces, openWorkspaces } from '../workspaces/create-driver.js';
 import { stageImageContext } from '../workspaces/image-context.js';
 import { createWorkspaceManagement } from '../workspaces/management.js';
 import { createWorkspaceUsage } from '../workspaces/usage.js';
@@ -32,8 +32,6 @@ function lazy<T>(open: () => Promise<T>) {
     ifOpened: () => opened,
   };
 }
-
-export type OpenedWorkspaces = Awaited<ReturnType<typeof openWorkspaces>>;
 
 /** Parts built elsewhere instead of from the configuration: what tests must replace. */
 export interface PartOverrides {
@@ -91,24 +89,19 @@ export function openParts(
     });
   };
   const management = async () => {
-    const [{ users, sessions }, { driver, podman }] = await Promise.all([
-      repos(),
-      workspaces.get(),
-    ]);
+    const [{ users, sessions }, { driver }] = await Promise.all([repos(), workspaces.get()]);
     const { idleHours } = config.cleanup;
     return createWorkspaceManagement({
       workspaces: driver,
-      podman,
       users,
       sessions,
       clock,
       idleHours,
-      image: config.workspace.image,
     });
   };
   const close = async () => {
     const opened = [
-      workspaces.ifOpened()?.then((w) => w.podman.close()),
+      workspaces.ifOpened()?.then((w) => w.close()),
       database.ifOpened()?.then((d) => d.close()),
     ];
     await Promise.allSettled(opened);

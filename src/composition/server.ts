@@ -13,7 +13,6 @@ import { createApp } from '../http/app.js';
 import type { ReadinessCheck } from '../http/readiness.js';
 import { serveTerminalSockets, type TerminalSocketDeps } from '../http/terminal-socket.js';
 import type { Logger } from '../log/logger.js';
-import { createAttachDriver } from '../terminals/create-attach-driver.js';
 import { runningPrograms } from '../terminals/running-programs.js';
 import { createSessionsService } from '../terminals/sessions-service.js';
 import { watchWorkspaces } from '../terminals/workspace-watcher.js';
@@ -27,8 +26,6 @@ export interface ServerOptions {
   clock: Clock;
   log: Logger;
   version: string;
-  /** The environment of the `podman` commands the pty attach driver runs. */
-  podmanEnv: Record<string, string>;
   /** Readiness checks instead of the database, Podman, cleanup and event stream ones. */
   checks?: ReadinessCheck[];
   /** A trusted proxy instead of the configured one. */
@@ -45,7 +42,7 @@ export interface ServerOptions {
  */
 export async function composeServer(config: Config, parts: Parts, options: ServerOptions) {
   const { clock, log } = options;
-  const [database, repos, { podman, driver }] = await Promise.all([
+  const [database, repos, { driver }] = await Promise.all([
     parts.database.get(),
     parts.repos(),
     parts.workspaces.get(),
@@ -66,13 +63,13 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     options.watch === false
       ? undefined
       : watchWorkspaces({
-          podman,
+          workspaces: driver,
           sessions: repos.sessions,
           clock,
           log,
           checkpoint: {
             load: () => repos.serverState.get(WATCHER_CHECKPOINT),
-            save: (timeNano) => repos.serverState.set(WATCHER_CHECKPOINT, timeNano),
+            save: (cursor) => repos.serverState.set(WATCHER_CHECKPOINT, cursor),
           },
         });
   const sweep = await parts.sweep();
@@ -95,7 +92,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     counters: parts.counters,
     checks: options.checks ?? [
       { name: 'database', check: () => database.ping() },
-      { name: 'podman', check: () => podman.ping() },
+      { name: 'podman', check: () => driver.ping() },
       { name: 'cleanup scheduler', check: cleanup.check },
       ...(watcher ? [{ name: 'podman events', check: watcher.check }] : []),
     ],
@@ -109,27 +106,16 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
 
   /** Serves terminals on `server`'s WebSocket upgrades; `tuning` for tests' short timers. */
   function serveSockets(server: Server, tuning: Partial<TerminalSocketDeps> = {}) {
-    const attach = createAttachDriver({
-      kind: config.terminal.attach,
-      podman,
-      podmanBinary: 'podman',
-      env: options.podmanEnv,
-      clock,
-      scrollbackLines: config.terminal.scrollbackLines,
-    });
     const upgrades = createImageUpgrades({
       workspaces: driver,
-      podman,
       sessions: repos.sessions,
       clock,
-      image: config.workspace.image,
     });
     return serveTerminalSockets(server, {
       auth,
       sessionsService,
       sessions: repos.sessions,
       workspaces: driver,
-      attach,
       clock,
       log,
       publicOrigin: config.publicOrigin,
@@ -151,7 +137,6 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     parts,
     database,
     repos,
-    podman,
     workspaces: driver,
     auth,
     sessionsService,
@@ -160,7 +145,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     management,
     serveSockets,
     stop,
-    /** Stops, then closes the database and the Podman client. */
+    /** Stops, then closes the database and the workspace driver's connection. */
     async close() {
       stop();
       await parts.close();

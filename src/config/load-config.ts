@@ -11,7 +11,11 @@ export type DatabaseConfig =
 export interface Config {
   cleanup: { idleHours: number; intervalHours: number; maxAgeHours?: number };
   database: DatabaseConfig;
-  podman: { socketPath: string };
+  podman: {
+    socketPath: string;
+    /** What `podman` commands the server runs see of its environment (PATH, HOME…). */
+    clientEnv: Record<string, string>;
+  };
   dataDir: string;
   listen: { host: string; port: number };
   /** The origin browsers use, e.g. https://terminals.example.com. */
@@ -68,10 +72,10 @@ export function loadConfig(input: LoadConfigInput): Config {
   // A default derived from a bad setting (PUBLIC_URL from LISTEN_PORT) is not news.
   const reported = problems.some((p) => p.given) ? problems.filter((p) => p.given) : problems;
   if (reported.length > 0) throw invalidConfig(reported);
-  return toConfig(values as Values);
+  return toConfig(values as Values, ctx);
 }
 
-function toConfig(v: Values): Config {
+function toConfig(v: Values, ctx: DefaultContext): Config {
   return {
     cleanup: {
       idleHours: v.CONTAINER_CLEANUP_HOURS,
@@ -81,7 +85,7 @@ function toConfig(v: Values): Config {
     database: v.DATABASE_URL
       ? { kind: 'postgres', url: v.DATABASE_URL }
       : { kind: 'pglite', dataDir: `${v.DATA_DIR}/db` },
-    podman: { socketPath: v.PODMAN_SOCKET },
+    podman: { socketPath: v.PODMAN_SOCKET, clientEnv: podmanClientEnv(ctx) },
     dataDir: v.DATA_DIR,
     listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
     publicOrigin: v.PUBLIC_URL,
@@ -109,6 +113,15 @@ function toConfig(v: Values): Config {
       keepaliveMs: v.TERMINAL_KEEPALIVE_SECONDS * 1000,
       deflateThreshold: v.TERMINAL_DEFLATE_THRESHOLD,
     },
+  };
+}
+
+function podmanClientEnv({ env, homeDir }: DefaultContext): Record<string, string> {
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return {
+    PATH: env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: homeDir,
+    ...(runtimeDir ? { XDG_RUNTIME_DIR: runtimeDir } : {}),
   };
 }
 

@@ -23,7 +23,6 @@ import {
   type StatusMessage,
 } from '../terminals/protocol.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
-import type { AttachDriver } from '../terminals/terminal.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
 import type { WorkspaceUsage } from '../workspaces/usage.js';
 import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
@@ -36,7 +35,6 @@ export interface TerminalSocketDeps {
   sessionsService: SessionsService;
   sessions: SessionsRepository;
   workspaces: WorkspaceDriver;
-  attach: AttachDriver;
   clock: Clock;
   log: Logger;
   publicOrigin: string;
@@ -151,7 +149,7 @@ function connect(
   deps: TerminalSocketDeps,
   attached: Map<string, number>,
 ) {
-  const { workspaces, attach, sessions } = deps;
+  const { workspaces, sessions } = deps;
   const userId = String(user.id);
   const send = (message: ServerControl) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeControl(message));
@@ -175,8 +173,7 @@ function connect(
       onProgress: (line) => status({ state: 'starting', detail: line }),
     });
     const terminal = await deps.sessionsService.whileLive(user, sessionId, (session) =>
-      attach.attach({
-        container: workspace.container,
+      workspaces.attach(userId, {
         session: sessionId,
         size,
         newShellBanner: newShellBanner(session.shellSeenAt, workspace.startedAt),

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { isAppError } from '../errors/app-error.js';
+import type { Terminal } from '../tmux/terminal.js';
 import {
   CLOSE,
   type ClientMessage,
@@ -8,7 +9,6 @@ import {
   parseClientFrame,
   type ServerControl,
 } from './protocol.js';
-import type { Terminal } from './terminal.js';
 
 export interface BridgeOptions {
   /** Output bytes queued for the client at which the terminal is paused. */

@@ -1,5 +1,5 @@
+import { TERMINAL_USER, TMUX_PANE_COMMANDS } from '../tmux/tmux.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
-import { TERMINAL_USER, TMUX_PANE_COMMANDS } from './tmux.js';
 
 /** What a pane runs when nothing is going on in it: the user's shell at its prompt. */
 const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'fish', 'login']);

@@ -2,10 +2,10 @@ import type { Clock } from '../clock/clock.js';
 import { sessionErrors } from '../db/errors.js';
 import type { Session, SessionsRepository } from '../db/sessions-repository.js';
 import type { User } from '../db/users-repository.js';
+import { TERMINAL_USER, tmuxKillCommand } from '../tmux/tmux.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
 import { invalidSessionName } from './errors.js';
 import { createSessionOrder } from './session-order.js';
-import { TERMINAL_USER, tmuxKillCommand } from './tmux.js';
 
 export const MAX_SESSION_NAME = 64;
 

@@ -1,22 +1,20 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { Logger } from '../log/logger.js';
-import { LABEL_MANAGED, LABEL_USER } from '../naming/workspace-names.js';
-import type { PodmanClient } from '../podman/client.js';
-import type { PodmanEvent } from '../podman/types.js';
+import type { WorkspaceDeath, WorkspaceDriver } from '../workspaces/driver.js';
 
 export interface WorkspaceWatcherDeps {
-  podman: PodmanClient;
+  workspaces: Pick<WorkspaceDriver, 'deaths'>;
   sessions: SessionsRepository;
   clock: Clock;
   log: Logger;
   /** Waits before following the event stream again after it broke. */
   retryMs?: number;
   /**
-   * Where the last handled event is kept (its Podman `timeNano`), so that after a break or
-   * a restart the stream resumes from it and deaths meanwhile are still seen.
+   * Where the last handled death is kept (its cursor), so that after a break or a restart
+   * the watch resumes from it and deaths meanwhile are still seen.
    */
-  checkpoint?: { load(): Promise<string | undefined>; save(timeNano: string): Promise<void> };
+  checkpoint?: { load(): Promise<string | undefined>; save(cursor: string): Promise<void> };
   /** Readiness fails once the stream has been down this long. */
   downAfterMs?: number;
 }
@@ -29,13 +27,13 @@ export interface WatcherHealth {
 }
 
 /** The reason written on sessions whose workspace container died. */
-export function diedReason(event: PodmanEvent): string {
-  const code = event.Actor.Attributes.containerExitCode;
+export function diedReason(death: Pick<WorkspaceDeath, 'exitCode'>): string {
+  const code = death.exitCode;
   return code === undefined ? 'workspace stopped' : `workspace stopped (exit code ${code})`;
 }
 
 /**
- * Follows Podman's events for claude-web's containers: when a workspace dies, its tmux
+ * Follows the deaths of claude-web's workspaces: when one dies, its tmux
  * server and every shell in it are gone, so the user's live sessions become dead at once.
  * Deaths from before the watcher started (replayed from the checkpoint) end nothing: those
  * sessions get a new shell, and say so, when next attached. Numeric user ids only: they
@@ -58,68 +56,59 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
     up: false,
     breaks: 0,
     downSince: deps.clock.now(),
-    last: undefined as bigint | undefined,
+    last: undefined as string | undefined,
   };
   const loaded = (deps.checkpoint?.load() ?? Promise.resolve(undefined)).then(
     (saved) => {
-      if (saved !== undefined && /^\d+$/.test(saved)) state.last = BigInt(saved);
+      state.last = saved;
     },
     (err: unknown) => deps.log.warn({ err }, 'event watcher checkpoint not read'),
   );
 
-  const startedAt = BigInt(deps.clock.now().getTime()) * 1_000_000n;
+  const startedAt = deps.clock.now();
 
-  async function onDied(event: PodmanEvent) {
-    if (event.Action !== 'died') return;
-    const userId = Number(event.Actor.Attributes[LABEL_USER]);
-    if (!Number.isSafeInteger(userId)) return;
-    if (BigInt(event.timeNano ?? 0) < startedAt) {
+  async function onDied(death: WorkspaceDeath) {
+    const userId = Number(death.userId);
+    if (!/^\d+$/.test(death.userId) || !Number.isSafeInteger(userId)) return;
+    if (death.at < startedAt) {
       // Nobody watched these sessions end: they stay, and each one's next attach makes a
       // new shell that says the workspace restarted (see new-shell.ts).
       deps.log.info(
-        { user: userId, container: event.Actor.Attributes.name },
+        { user: userId, container: death.container },
         'workspace stopped while the server was away; its sessions get new shells',
       );
       return;
     }
-    const ended = await deps.sessions.endAllForUser(userId, diedReason(event), deps.clock.now());
+    const ended = await deps.sessions.endAllForUser(userId, diedReason(death), deps.clock.now());
     deps.log.info(
-      { user: userId, container: event.Actor.Attributes.name, ended },
+      { user: userId, container: death.container, ended },
       'workspace died; its sessions are dead',
     );
   }
 
-  /** Handles an event once: a resumed stream replays the second it resumed from. */
-  async function handle(event: PodmanEvent) {
-    const at = BigInt(event.timeNano ?? 0);
-    if (state.last !== undefined && at <= state.last) return;
-    await onDied(event).catch((err: unknown) =>
+  async function handle(death: WorkspaceDeath) {
+    await onDied(death).catch((err: unknown) =>
       deps.log.error({ err }, 'sessions of a dead workspace not updated'),
     );
-    state.last = at;
+    state.last = death.cursor;
     await deps.checkpoint
-      ?.save(String(at))
+      ?.save(death.cursor)
       .catch((err: unknown) => deps.log.warn({ err }, 'event watcher checkpoint not kept'));
   }
 
   async function follow(): Promise<void> {
     await loaded;
-    const since = state.last === undefined ? undefined : new Date(Number(state.last / 1_000_000n));
-    const events = await deps.podman.events({
-      filters: { type: ['container'], event: ['died'], label: [`${LABEL_MANAGED}=true`] },
-      since,
-      signal: abort.signal,
-    });
+    const deaths = await deps.workspaces.deaths({ after: state.last, signal: abort.signal });
     state.up = true;
     markSubscribed();
-    for await (const event of events) await handle(event);
+    for await (const death of deaths) await handle(death);
   }
 
   const loop = () => {
     if (abort.signal.aborted) return;
     follow().then(
-      () => retry('the Podman event stream ended'),
-      (err: unknown) => retry(`the Podman event stream failed: ${(err as Error).message}`),
+      () => retry('the watch of workspace deaths ended'),
+      (err: unknown) => retry(`the watch of workspace deaths failed: ${(err as Error).message}`),
     );
   };
   const retry = (why: string) => {
@@ -134,14 +123,14 @@ export function watchWorkspaces(deps: WorkspaceWatcherDeps): {
   };
   loop();
   return {
-    /** Resolves once Podman accepted the subscription: later deaths are seen. */
+    /** Resolves once the runtime accepted the watch: later deaths are seen. */
     subscribed,
     health: () => ({ up: state.up, breaks: state.breaks }),
     async check() {
       const downMs = deps.clock.now().getTime() - state.downSince.getTime();
       if (state.up || downMs < (deps.downAfterMs ?? 60_000)) return;
       throw new Error(
-        `the Podman event stream has been down for ${Math.round(downMs / 1000)} s: stopped workspaces are not noticed`,
+        `the watch of workspace deaths has been down for ${Math.round(downMs / 1000)} s: stopped workspaces are not noticed`,
       );
     },
     stop() {

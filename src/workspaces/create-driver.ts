@@ -4,6 +4,7 @@ import type { Config } from '../config/load-config.js';
 import type { Logger } from '../log/logger.js';
 import type { Counters } from '../metrics/counters.js';
 import { createPodmanClient, type PodmanClient } from '../podman/client.js';
+import type { AttachSettings } from './attach-driver.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
 import { createImageBuilder, type ImageBuilder } from './image-builder.js';
 import { createLibpodDriver } from './libpod-driver.js';
@@ -34,6 +35,7 @@ export interface CreateDriverDeps {
   settings: WorkspaceSettings;
   quadletDir: string;
   images: ImageBuilder;
+  attach?: AttachSettings;
   /** Where workspace starts wait their turn (default: one at a time). */
   starts?: StartQueue;
 }
@@ -64,6 +66,13 @@ export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<Wor
   return ensureImageFirst(serializePerUser(driver), deps.images, deps.settings.image);
 }
 
+/** A workspace driver with the image builder of its runtime, open until `close`. */
+export interface OpenedWorkspaces {
+  driver: WorkspaceDriver;
+  images: ImageBuilder;
+  close(): Promise<void>;
+}
+
 /**
  * The configured workspace driver on a new Podman client; `containerfile` builds the
  * workspace image when it is missing.
@@ -75,7 +84,7 @@ export async function openWorkspaces(deps: {
   containerfile: string;
   /** Where runtime outages and image builds are counted. */
   counters?: Counters;
-}): Promise<{ podman: PodmanClient; driver: WorkspaceDriver; images: ImageBuilder }> {
+}): Promise<OpenedWorkspaces> {
   const { config, clock, log, containerfile, counters } = deps;
   const podman = createPodmanClient({
     socketPath: config.podman.socketPath,
@@ -98,6 +107,12 @@ export async function openWorkspaces(deps: {
     systemctl: createSystemctl(),
     settings: workspaceSettings(config.workspace),
     quadletDir: config.workspace.quadletDir,
+    attach: {
+      kind: config.terminal.attach,
+      scrollbackLines: config.terminal.scrollbackLines,
+      podmanBinary: 'podman',
+      env: config.podman.clientEnv,
+    },
   });
-  return { podman, driver, images };
+  return { driver, images, close: () => podman.close() };
 }

@@ -1,25 +1,25 @@
-import type { WorkspaceUnitSpec } from '../quadlet/workspace-units.js';
+import type { AttachOptions, Terminal } from '../tmux/terminal.js';
 
 export type WorkspaceState = 'absent' | 'running' | 'stopped';
 
-/** What Podman says of one user's workspace container. */
+/** What the runtime says of one user's workspace. */
 export interface WorkspaceStatus {
   userId: string;
   container: string;
   volume: string;
   state: WorkspaceState;
   containerId?: string;
-  /** The image the container was created from, by id: older than the tag's is outdated. */
+  /** The image the workspace was created from, by id: older than the current one is outdated. */
   imageId?: string;
   startedAt?: Date;
   finishedAt?: Date;
   exitCode?: number;
-  /** Ended on its own with an error (not by a graceful stop); Podman or systemd may restart it. */
+  /** Ended on its own with an error (not by a graceful stop); the runtime may restart it. */
   crashed: boolean;
-  /** Set when systemd reports the workspace's unit `failed`. */
-  unitFailed?: boolean;
+  /** Why the runtime gave up on the workspace (e.g. its systemd unit failed), when it did. */
+  failure?: string;
   createdAt?: Date;
-  /** The container's labels; cleanup touches nothing without `claude-web.managed=true`. */
+  /** The workspace's labels; cleanup touches nothing without `claude-web.managed=true`. */
   labels?: Record<string, string>;
 }
 
@@ -35,24 +35,68 @@ export interface EnsureOptions {
   onProgress?: (line: string) => void;
 }
 
-/** How every workspace container is made: image, limits and the image user's home. */
-export type WorkspaceSettings = Omit<WorkspaceUnitSpec, 'userId'>;
+/** How every workspace is made: image, limits and the image user's home. */
+export interface WorkspaceSettings {
+  image: string;
+  /** Limits; an absent one is not set (hosts without the cgroup controller refuse it). */
+  memoryBytes?: number;
+  cpus?: number;
+  pidsLimit?: number;
+  /** Seconds between SIGTERM and SIGKILL when the workspace stops. */
+  stopTimeoutSeconds: number;
+  /** Where the home is mounted: the home of the image's user. */
+  home: string;
+  /** The image user's uid and gid, which the account's own ids map to. */
+  uid: number;
+  gid: number;
+  /** WORKSPACE_SUDO: whether sudo and apt work inside. */
+  sudo: boolean;
+}
+
+/** A user's home, which outlives the workspace. */
+export interface Home {
+  userId: string;
+  /** The runtime's name for it (the volume `claude-web-user-{id}-data`). */
+  name: string;
+  /** Unknown when the runtime could not say. */
+  sizeBytes?: number;
+}
+
+/** A workspace that ended, as the runtime reported it. */
+export interface WorkspaceDeath {
+  /** As labelled on the workspace: not necessarily a user of this server's database. */
+  userId: string;
+  container: string;
+  exitCode?: number;
+  at: Date;
+  /** Where a later watch resumes: after this death. */
+  cursor: string;
+}
+
+export interface DeathWatchOptions {
+  /** Replays the deaths after this cursor (from an earlier watch) before following new ones. */
+  after?: string;
+  /** Ends the watch; iteration then finishes without an error. */
+  signal: AbortSignal;
+}
 
 /**
  * One user's workspace: the container `claude-web-user-{id}` on the volume
- * `claude-web-user-{id}-data`. Every method refuses an unsafe user id
- * (`workspace.invalid_user_id`) before touching anything, and none ever removes the volume.
+ * `claude-web-user-{id}-data`, and the only door to the runtime that runs them. Every
+ * method taking a user id refuses an unsafe one (`workspace.invalid_user_id`) before
+ * touching anything; nothing but `homes.remove` ever removes a home.
  */
 export interface WorkspaceDriver {
-  readonly kind: 'quadlet' | 'libpod';
+  /** Which driver this is (`quadlet`, `libpod`…), for logs and operators. */
+  readonly name: string;
   /** Creates what is missing, starts what is stopped; resolves once a process can be exec'd. */
   ensure(userId: string, options?: EnsureOptions): Promise<WorkspaceStatus>;
-  /** Stops the container gracefully (its StopTimeout); a no-op when not running. */
+  /** Stops the workspace gracefully (its stop timeout); a no-op when not running. */
   stop(userId: string): Promise<void>;
-  /** Stops and removes the container; keeps the volume. A no-op when there is none. */
+  /** Stops and removes the workspace; keeps the home. A no-op when there is none. */
   remove(userId: string): Promise<void>;
   status(userId: string): Promise<WorkspaceStatus>;
-  /** Every container claude-web manages, whatever its state. */
+  /** Every workspace claude-web manages, whatever its state. */
   list(): Promise<WorkspaceStatus[]>;
   /**
    * Runs `command` to completion in the user's workspace without a terminal, as `user` (the
@@ -63,4 +107,21 @@ export interface WorkspaceDriver {
     command: string[],
     options?: { user?: string },
   ): Promise<CommandResult | undefined>;
+  /** Attaches a terminal to a tmux session of the running workspace (see `Terminal`). */
+  attach(userId: string, options: AttachOptions): Promise<Terminal>;
+  /** The last `tail` lines the workspace's init wrote; undefined when there is no workspace. */
+  logs(userId: string, options: { tail: number }): Promise<string | undefined>;
+  /** Follows workspace deaths; resolves once later deaths are sure to be seen. */
+  deaths(options: DeathWatchOptions): Promise<AsyncIterable<WorkspaceDeath>>;
+  homes: {
+    /** Every home claude-web made, with its size where the runtime can tell. */
+    list(): Promise<Home[]>;
+    exists(userId: string): Promise<boolean>;
+    /** Deletes the home for good; the caller makes sure no workspace uses it. */
+    remove(userId: string): Promise<void>;
+  };
+  /** The id of the image new workspaces get; undefined while there is none. */
+  currentImage(): Promise<string | undefined>;
+  /** Resolves when the runtime answers. */
+  ping(): Promise<void>;
 }

@@ -9,16 +9,19 @@ import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { SpecGenerator } from '../podman/types.js';
 import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
+import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driver.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
-import { runInContainer } from './run-command.js';
+import { podmanOperations } from './podman-operations.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 
 export interface LibpodDriverDeps {
   podman: PodmanClient;
   clock: Clock;
   settings: WorkspaceSettings;
+  /** How terminals attach (DEFAULT_ATTACH when not given). */
+  attach?: AttachSettings;
   /** Where creations and starts wait their turn; none: they run at once. */
   starts?: StartQueue;
 }
@@ -33,6 +36,7 @@ export function createLibpodDriver({
   clock,
   settings,
   starts,
+  attach,
 }: LibpodDriverDeps): WorkspaceDriver {
   async function status(userId: string): Promise<WorkspaceStatus> {
     const names = workspaceNames(userId);
@@ -46,7 +50,12 @@ export function createLibpodDriver({
   }
 
   return {
-    kind: 'libpod',
+    name: 'libpod',
+    ...podmanOperations({
+      podman,
+      attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
+      image: settings.image,
+    }),
     status,
     async ensure(userId, options = {}) {
       const names = workspaceNames(userId);
@@ -86,8 +95,6 @@ export function createLibpodDriver({
       const all = await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] });
       return all.flatMap((c) => statusOf(c) ?? []);
     },
-    run: (userId, command, options) =>
-      runInContainer(podman, workspaceNames(userId).container, command, options),
   };
 }
 

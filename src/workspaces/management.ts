@@ -1,25 +1,19 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
-import { isUserId, LABEL_MANAGED, LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
-import type { PodmanClient } from '../podman/client.js';
-import { isPodmanError } from '../podman/errors.js';
-import type { VolumeInfo } from '../podman/types.js';
-import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
+import { isUserId, workspaceNames } from '../naming/workspace-names.js';
+import type { Home, WorkspaceDriver, WorkspaceStatus } from './driver.js';
 import { managementErrors } from './errors.js';
 import { activityByWorkspace, endWorkspaceSessions } from './owners.js';
 import { createImageUpgrades, type ImageState } from './upgrade.js';
 
 export interface ManagementDeps {
   workspaces: WorkspaceDriver;
-  podman: PodmanClient;
   users: UsersRepository;
   sessions: SessionsRepository;
   clock: Clock;
   /** CONTAINER_CLEANUP_HOURS: a volume unused this long, without a container, is orphaned. */
   idleHours: number;
-  /** WORKSPACE_IMAGE, which workspaces are compared with. */
-  image: string;
 }
 
 export interface ContainerRow extends WorkspaceStatus {
@@ -40,27 +34,22 @@ export interface VolumeRow {
   orphaned: boolean;
 }
 
-const DF_ATTEMPTS = 3;
-
 /** Each of our volumes with its user, size, container state and whether it is orphaned. */
 function volumeRows(facts: {
-  volumes: VolumeInfo[];
-  sizes: Map<string, number>;
+  homes: Home[];
   states: Map<string, WorkspaceStatus['state']>;
   names: Map<string, string>;
   active: Map<string, Date>;
   /** Activity after this is recent. */
   usedSince: Date;
 }): VolumeRow[] {
-  return facts.volumes.flatMap((v): VolumeRow[] => {
-    const userId = v.Labels?.[LABEL_USER];
-    if (userId === undefined) return [];
+  return facts.homes.map(({ userId, name: volume, sizeBytes }): VolumeRow => {
     const container = facts.states.get(userId) ?? 'absent';
     const lastActivityAt = facts.active.get(userId);
     const recent = lastActivityAt !== undefined && lastActivityAt > facts.usedSince;
     const orphaned = container === 'absent' && !recent;
-    const [username, sizeBytes] = [facts.names.get(userId), facts.sizes.get(v.Name)];
-    return [{ volume: v.Name, userId, username, sizeBytes, container, lastActivityAt, orphaned }];
+    const username = facts.names.get(userId);
+    return { volume, userId, username, sizeBytes, container, lastActivityAt, orphaned };
   });
 }
 
@@ -69,7 +58,7 @@ function volumeRows(facts: {
  * username or by numeric id; a workspace whose user is gone is still named by its id.
  */
 export function createWorkspaceManagement(deps: ManagementDeps) {
-  const { workspaces, podman, users, sessions, clock } = deps;
+  const { workspaces, users, sessions, clock } = deps;
   const upgrades = createImageUpgrades(deps);
 
   async function context() {
@@ -91,26 +80,8 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
   }
 
   async function hasWorkspace(userId: string) {
-    const names = workspaceNames(userId);
     if ((await workspaces.status(userId)).state !== 'absent') return true;
-    return podman.volumes.exists(names.volume);
-  }
-
-  /**
-   * Each volume's size. Podman's disk usage fails with a 500 when a container it counts is
-   * removed meanwhile (any user's, any time): asked three times, then the sizes are left
-   * unknown rather than failing the listing.
-   */
-  async function volumeSizes(): Promise<Map<string, number>> {
-    for (let attempt = 1; attempt <= DF_ATTEMPTS; attempt++) {
-      try {
-        const usage = await podman.system.volumeUsage();
-        return new Map(usage.map((u) => [u.VolumeName, u.Size]));
-      } catch (error) {
-        if (!isPodmanError(error, 500)) throw error;
-      }
-    }
-    return new Map();
+    return workspaces.homes.exists(userId);
   }
 
   const endSessions = (userId: string, reason: string) =>
@@ -165,15 +136,13 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     },
 
     async volumes(options: { orphaned?: boolean } = {}): Promise<VolumeRow[]> {
-      const [volumes, sizes, list, { names, active }] = await Promise.all([
-        podman.volumes.list({ labels: [`${LABEL_MANAGED}=true`] }),
-        volumeSizes(),
+      const [homes, list, { names, active }] = await Promise.all([
+        workspaces.homes.list(),
         workspaces.list(),
         context(),
       ]);
       const rows = volumeRows({
-        volumes,
-        sizes,
+        homes,
         states: new Map(list.map((w) => [w.userId, w.state])),
         names,
         active,
@@ -188,17 +157,17 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
       const { volume } = workspaceNames(userId);
       if ((await workspaces.status(userId)).state !== 'absent')
         throw managementErrors.volumeInUse(volume, ref);
-      if (!(await podman.volumes.exists(volume))) throw managementErrors.volumeMissing(volume);
-      await podman.volumes.remove(volume);
+      if (!(await workspaces.homes.exists(userId))) throw managementErrors.volumeMissing(volume);
+      await workspaces.homes.remove(userId);
       return { userId, volume };
     },
 
     async logs(ref: string, tail = 100) {
       const { userId } = await resolve(ref);
       const { container } = workspaceNames(userId);
-      return podman.containers.logs(container, { tail }).catch((error: unknown) => {
-        throw isPodmanError(error, 404) ? managementErrors.noContainer(container, ref) : error;
-      });
+      const logs = await workspaces.logs(userId, { tail });
+      if (logs === undefined) throw managementErrors.noContainer(container, ref);
+      return logs;
     },
   };
 }

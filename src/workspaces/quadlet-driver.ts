@@ -7,10 +7,11 @@ import {
 } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
+import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driver.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
-import { runInContainer } from './run-command.js';
+import { podmanOperations } from './podman-operations.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 import { createDaemonReload, type Systemctl } from './systemctl.js';
 import { createUnitFiles } from './unit-files.js';
@@ -19,6 +20,8 @@ export interface QuadletDriverDeps {
   podman: PodmanClient;
   clock: Clock;
   settings: WorkspaceSettings;
+  /** How terminals attach (DEFAULT_ATTACH when not given). */
+  attach?: AttachSettings;
   systemctl: Systemctl;
   /** The account's quadlet directory, e.g. ~/.config/containers/systemd. */
   unitDir: string;
@@ -47,7 +50,7 @@ function stoppedUnitStatus(userId: string, block: string): WorkspaceStatus {
     finishedAt: at > 0 ? new Date(at * 1000) : undefined,
     exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
     crashed: props.ActiveState === 'failed',
-    unitFailed: props.ActiveState === 'failed',
+    failure: props.ActiveState === 'failed' ? 'its unit failed' : undefined,
     // The unit file is ours, whether or not a container exists right now.
     labels: workspaceLabels(userId),
   };
@@ -59,7 +62,7 @@ function stoppedUnitStatus(userId: string, block: string): WorkspaceStatus {
  * its container (`podman run --rm`), so a stopped workspace has a unit and no container.
  */
 export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
-  const { podman, clock, settings, systemctl } = deps;
+  const { podman, clock, settings, systemctl, attach } = deps;
   const files = createUnitFiles(deps.unitDir);
   const daemonReload = createDaemonReload(systemctl);
 
@@ -89,7 +92,12 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   }
 
   return {
-    kind: 'quadlet',
+    name: 'quadlet',
+    ...podmanOperations({
+      podman,
+      attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
+      image: settings.image,
+    }),
     status,
     async ensure(userId, options = {}) {
       const names = workspaceNames(userId);
@@ -134,7 +142,5 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       const stopped = await unitStatuses(unitUsers.filter((u) => !seen.has(u)));
       return [...running, ...stopped];
     },
-    run: (userId, command, options) =>
-      runInContainer(podman, workspaceNames(userId).container, command, options),
   };
 }

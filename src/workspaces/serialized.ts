@@ -1,7 +1,8 @@
 import type { WorkspaceDriver } from './driver.js';
 
 /**
- * Runs the operations on one user's workspace one at a time, and lets concurrent `ensure`
+ * Runs the operations that change one user's workspace one at a time (commands, terminals
+ * and reads go beside them, as `podman exec` does), and lets concurrent `ensure`
  * calls for a user share one run. Different users never wait on each other.
  */
 export function serializePerUser(driver: WorkspaceDriver): WorkspaceDriver {
@@ -19,7 +20,7 @@ export function serializePerUser(driver: WorkspaceDriver): WorkspaceDriver {
   }
 
   return {
-    kind: driver.kind,
+    ...driver,
     ensure(userId, options) {
       const current = ensuring.get(userId);
       if (current) return current;
@@ -31,9 +32,5 @@ export function serializePerUser(driver: WorkspaceDriver): WorkspaceDriver {
     },
     stop: (userId) => queue(userId, () => driver.stop(userId)),
     remove: (userId) => queue(userId, () => driver.remove(userId)),
-    status: (userId) => driver.status(userId),
-    list: () => driver.list(),
-    // Commands run beside whatever else is going on, as `podman exec` does.
-    run: (userId, command, options) => driver.run(userId, command, options),
   };
 }

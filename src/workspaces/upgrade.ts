@@ -1,6 +1,5 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
-import type { PodmanClient } from '../podman/client.js';
 import type { WorkspaceDriver, WorkspaceStatus } from './driver.js';
 import { accountId, endWorkspaceSessions } from './owners.js';
 
@@ -17,11 +16,8 @@ export interface UpgradeResult {
 
 export interface UpgradeDeps {
   workspaces: WorkspaceDriver;
-  podman: PodmanClient;
   sessions: SessionsRepository;
   clock: Clock;
-  /** WORKSPACE_IMAGE: the tag a rebuild moves to the new image. */
-  image: string;
 }
 
 /** Whether anything but idle shells runs in a workspace's sessions (see terminals). */
@@ -33,11 +29,7 @@ export type BusyCheck = (userId: string) => Promise<boolean>;
  * (home volume kept) unless a terminal is attached to it: that is refused, never cut off.
  */
 export function createImageUpgrades(deps: UpgradeDeps) {
-  const { workspaces, podman, sessions } = deps;
-
-  async function currentImageId(): Promise<string | undefined> {
-    return (await podman.images.inspect(deps.image).catch(() => undefined))?.Id;
-  }
+  const { workspaces, sessions } = deps;
 
   const stateOf = (w: WorkspaceStatus, current: string | undefined): ImageState =>
     !current || !w.imageId ? 'unknown' : w.imageId === current ? 'current' : 'outdated';
@@ -77,7 +69,8 @@ export function createImageUpgrades(deps: UpgradeDeps) {
      */
     async onVisit(userId: string, busy: BusyCheck): Promise<boolean> {
       const w = await workspaces.status(userId);
-      if (w.state === 'absent' || stateOf(w, await currentImageId()) !== 'outdated') return false;
+      if (w.state === 'absent' || stateOf(w, await workspaces.currentImage()) !== 'outdated')
+        return false;
       if ((await attachedTerminals(userId)) > 0) return false;
       if (w.state === 'running' && (await busy(userId))) return false;
       await workspaces.remove(userId);
@@ -86,7 +79,7 @@ export function createImageUpgrades(deps: UpgradeDeps) {
 
     /** Each workspace's image state, by user id. */
     async imageStates(list: WorkspaceStatus[]): Promise<Map<string, ImageState>> {
-      const current = await currentImageId();
+      const current = await workspaces.currentImage();
       return new Map(list.map((w) => [w.userId, stateOf(w, current)]));
     },
 
@@ -95,7 +88,7 @@ export function createImageUpgrades(deps: UpgradeDeps) {
      * running one is started again at once, a stopped one at its next start.
      */
     async upgrade(list: WorkspaceStatus[]): Promise<UpgradeResult[]> {
-      const current = await currentImageId();
+      const current = await workspaces.currentImage();
       const results: UpgradeResult[] = [];
       for (const w of list.filter((w) => stateOf(w, current) === 'outdated'))
         results.push(await upgradeOne(w));

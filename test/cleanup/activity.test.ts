@@ -118,7 +118,7 @@ describe.skipIf(!podman)('cleanup and what users really do', () => {
     await pass(25 * HOUR_MS);
     // The event watcher sees the container die while the sweep removes it.
     const watcher = watchWorkspaces({
-      podman,
+      workspaces: t.workspaces,
       sessions: t.sessions,
       clock,
       log: pino({ level: 'silent' }),

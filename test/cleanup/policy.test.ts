@@ -195,7 +195,12 @@ const cases: Case[] = [
   },
   {
     name: 'unit failed a minute ago',
-    facts: { state: 'stopped', crashed: true, unitFailed: true, finishedAt: earlier(60_000) },
+    facts: {
+      state: 'stopped',
+      crashed: true,
+      failure: 'its unit failed',
+      finishedAt: earlier(60_000),
+    },
     expected: remove('crashed'),
     reason: /its unit failed/,
   },

@@ -1,32 +1,38 @@
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CleanupSchedule, scheduleCleanup } from '../../src/cleanup/schedule.js';
+import { systemClock } from '../../src/clock/clock.js';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import { createDb, type Database } from '../../src/db/create-db.js';
+import { cleanupRuns } from '../../src/db/schema.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';
+import { createMemoryWorkspaces } from '../support/memory-workspaces.js';
 import { testSweep } from '../support/sweep.js';
 
 const MINUTE = 60_000;
 
 /** A driver with no workspaces whose listing can be made slow or failing (injected). */
 function driverWith(list: () => Promise<never[]>): WorkspaceDriver {
-  const none = async () => {
-    throw new Error('not used by a sweep over no workspaces');
-  };
-  return { kind: 'libpod', list, ensure: none, stop: none, remove: none, status: none, run: none };
+  return { ...createMemoryWorkspaces({ clock: systemClock }).driver, list };
 }
 
 describe('the cleanup schedule (on the injected clock)', () => {
   let database: Database;
   let schedule: CleanupSchedule | undefined;
   const clock = createFakeClock(new Date('2031-02-03T10:00:00Z'));
-  beforeEach(async () => {
+  // One database for the file (opening one takes seconds); each test starts with no runs.
+  beforeAll(async () => {
     database = await createDb({ kind: 'pglite' });
   });
-  afterEach(async () => {
+  beforeEach(async () => {
+    await database.db.delete(cleanupRuns);
+  });
+  afterEach(() => {
     schedule?.stop();
+  });
+  afterAll(async () => {
     await database.close();
   });
 

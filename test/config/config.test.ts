@@ -15,7 +15,10 @@ describe('defaults', () => {
     expect(load({})).toEqual({
       cleanup: { idleHours: 24, intervalHours: 1 },
       database: { kind: 'pglite', dataDir: '/home/op/.local/share/claude-web/db' },
-      podman: { socketPath: '/run/user/1000/podman/podman.sock' },
+      podman: {
+        socketPath: '/run/user/1000/podman/podman.sock',
+        clientEnv: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/op' },
+      },
       dataDir: '/home/op/.local/share/claude-web',
       listen: { host: '127.0.0.1', port: 3000 },
       publicOrigin: 'http://127.0.0.1:3000',

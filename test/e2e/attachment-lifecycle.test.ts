@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_USER, workspaceNames } from '../../src/naming/workspace-names.js';
-import { TERMINAL_USER, TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
+import { TERMINAL_USER, TMUX_SOCKET, tmuxClientsCommand } from '../../src/tmux/tmux.js';
 import { eventually } from '../support/eventually.js';
 import { type LiveServer, startLiveServer, type TerminalClient } from '../support/live-server.js';
 import { realPodman, testWorkspaces } from '../support/podman.js';

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
-import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import { TMUX_SOCKET } from '../../src/tmux/tmux.js';
 import { realBrowser, SCREEN_PROMPT, screen, waitForScreen } from '../support/browser.js';
 import { type BrowserServer, startBrowserServer } from '../support/browser-server.js';
 import { realPodman } from '../support/podman.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
-import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
-import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
+import { TMUX_SOCKET } from '../../src/tmux/tmux.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { watch } from '../support/screen.js';
 import { createTestApp, PUBLIC_ORIGIN } from '../support/test-app.js';
 
@@ -107,8 +107,7 @@ describe.skipIf(!podman)('terminal sessions over HTTP', () => {
     try {
       await workspaces.ensure(userId);
       const { json } = await call('alice', 'POST', '/api/sessions', { name: 'doomed' });
-      const terminal = await testAttachDriver(podman).attach({
-        container: workspaceNames(userId).container,
+      const terminal = await workspaces.attach(userId, {
         session: json.session.id,
         size: { rows: 24, cols: 80 },
       });

@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../src/clock/clock.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
-import { createAttachDriver } from '../../src/terminals/create-attach-driver.js';
-import type { AttachDriver } from '../../src/terminals/terminal.js';
+import type { AttachKind } from '../../src/workspaces/attach-driver.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { missingDependency } from './real-deps.js';
@@ -71,11 +70,20 @@ export function testResources(podman: PodmanClient) {
   };
 }
 
-/** Workspaces on the test Podman, through the libpod driver, with quick stops. */
-export function testWorkspaces(podman: PodmanClient) {
+/**
+ * Workspaces on the test Podman, through the libpod driver, with quick stops; terminals
+ * attach the `attach` way, as the server configured so would.
+ */
+export function testWorkspaces(podman: PodmanClient, attach: AttachKind = 'exec') {
   return createLibpodDriver({
     podman,
     clock: systemClock,
+    attach: {
+      kind: attach,
+      scrollbackLines: 10_000,
+      podmanBinary: 'podman',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    },
     settings: {
       image: testImage,
       stopTimeoutSeconds: 2,
@@ -96,16 +104,4 @@ export function scopedTo(driver: WorkspaceDriver, mine: (userId: string) => bool
     ...driver,
     list: async () => (await driver.list()).filter((w) => mine(w.userId)),
   } satisfies WorkspaceDriver;
-}
-
-/** The attach driver of `kind` on the test Podman, as the server builds it. */
-export function testAttachDriver(podman: PodmanClient, kind: AttachDriver['kind'] = 'exec') {
-  return createAttachDriver({
-    kind,
-    podman,
-    podmanBinary: 'podman',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    clock: systemClock,
-    scrollbackLines: 10_000,
-  });
 }

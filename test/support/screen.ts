@@ -1,4 +1,4 @@
-import type { Terminal } from '../../src/terminals/terminal.js';
+import type { Terminal } from '../../src/tmux/terminal.js';
 
 /** bash's prompt in the workspace image, in raw output: whatever colour sequences surround it. */
 export const OUTPUT_PROMPT = /developer@\w+\S*:\S*~\S*\$ /;

@@ -14,6 +14,7 @@ import type { ReadinessCheck } from '../../src/http/readiness.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { createImageBuilder } from '../../src/workspaces/image-builder.js';
 import { createFakeClock } from './fake-clock.js';
+import { createMemoryWorkspaces } from './memory-workspaces.js';
 import { scopedTo, testImage, testSocketPath, testWorkspaces } from './podman.js';
 
 export const PUBLIC_ORIGIN = 'http://claude-web.test';
@@ -32,6 +33,8 @@ export async function createTestApp(
     proxy?: TrustedProxy;
     /** AUTH_PROXY_ADDRESSES: whose X-Forwarded-For names the client. */
     proxyAddresses?: string[];
+    /** Workspaces on the test Podman (the default) or in memory (the fast layer). */
+    workspaces?: 'podman' | 'memory';
   } = {},
 ) {
   const clock = options.clock ?? createFakeClock();
@@ -55,7 +58,10 @@ export async function createTestApp(
   const podman = createPodmanClient({ socketPath: testSocketPath() });
   // Administration sees only the workspaces of this app's own users: other tests share Podman.
   const own = new Set<string>();
-  const workspaces = scopedTo(testWorkspaces(podman), (userId) => own.has(userId));
+  const memory = options.workspaces === 'memory' ? createMemoryWorkspaces({ clock }) : undefined;
+  const workspaces = memory
+    ? memory.driver
+    : scopedTo(testWorkspaces(podman), (userId) => own.has(userId));
   const images = createImageBuilder({
     podman,
     log,
@@ -65,13 +71,12 @@ export async function createTestApp(
   });
   const parts = openParts(config, clock, log, {
     database,
-    workspaces: { podman, driver: workspaces, images },
+    workspaces: { driver: workspaces, images, close: () => podman.close() },
   });
   const server = await composeServer(config, parts, {
     clock,
     log,
     version: '1.2.3',
-    podmanEnv: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     checks: options.checks ?? [],
     proxy: options.proxy,
     watch: false,
@@ -100,6 +105,8 @@ export async function createTestApp(
       return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     },
     workspaces,
+    /** The in-memory workspaces' controls, when the app has them. */
+    memory,
     async addUser(username: string, password: string, isAdmin = false) {
       const user = await repos.users.create({
         username,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../../src/errors/app-error.js';
 import { type BridgeOptions, bridgeTerminal } from '../../src/terminals/bridge.js';
-import type { Terminal } from '../../src/terminals/terminal.js';
+import type { Terminal } from '../../src/tmux/terminal.js';
 
 /** A terminal that takes everything and whose resizes fail, as a broken tmux client's would. */
 const unresizable = (): Terminal => ({

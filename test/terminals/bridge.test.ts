@@ -7,10 +7,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
-import type { Terminal } from '../../src/terminals/terminal.js';
-import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import type { Terminal } from '../../src/tmux/terminal.js';
+import { TMUX_SOCKET } from '../../src/tmux/tmux.js';
 import { eventually } from '../support/eventually.js';
-import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
 
@@ -19,7 +19,6 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
   const userId = `t${randomBytes(3).toString('hex')}ws`;
   const { container, volume } = workspaceNames(userId);
   const workspaces = testWorkspaces(podman);
-  const attach = testAttachDriver(podman);
   const http = createServer();
   const wss = new WebSocketServer({ server: http, maxPayload: MAX_INPUT_BYTES });
   const opened: {
@@ -45,7 +44,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
         errors: [] as Error[],
       };
       // The real terminal, counting the pauses the bridge asks for.
-      const attaching = attach.attach({ container, session, size }).then(
+      const attaching = workspaces.attach(userId, { session, size }).then(
         (terminal): Terminal => ({
           ...terminal,
           pause: () => {

@@ -2,20 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
-import type { AttachDriver } from '../../src/terminals/terminal.js';
-import { TMUX_SOCKET, tmuxClientsCommand } from '../../src/terminals/tmux.js';
-import { realPodman, testAttachDriver, testWorkspaces } from '../support/podman.js';
+import { TMUX_SOCKET, tmuxClientsCommand } from '../../src/tmux/tmux.js';
+import type { AttachKind } from '../../src/workspaces/attach-driver.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 import { OUTPUT_PROMPT, watch } from '../support/screen.js';
 
 const podman = await realPodman();
-const kinds: AttachDriver['kind'][] = podman ? ['exec', 'pty'] : [];
+const kinds: AttachKind[] = podman ? ['exec', 'pty'] : [];
 
 describe.each(kinds)('terminal attach contract: %s', (kind) => {
   if (!podman) return;
   const userId = `t${randomBytes(3).toString('hex')}term`;
   const { container, volume } = workspaceNames(userId);
-  const workspaces = testWorkspaces(podman);
-  const driver = testAttachDriver(podman, kind);
+  const workspaces = testWorkspaces(podman, kind);
   const size = { rows: 24, cols: 80 };
   const inWorkspace = (script: string) =>
     podman.exec.run(container, ['sh', '-c', script], { user: 'developer' });
@@ -29,7 +28,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   });
 
   it('runs what is typed and shows its output', async () => {
-    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const terminal = await workspaces.attach(userId, { session: randomUUID(), size });
     const screen = watch(terminal);
     terminal.write('echo "R=$((6*7))"\r');
     await screen.waitFor(/R=42/);
@@ -37,7 +36,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   });
 
   it('follows a resize', async () => {
-    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const terminal = await workspaces.attach(userId, { session: randomUUID(), size });
     const screen = watch(terminal);
     await screen.waitFor(OUTPUT_PROMPT);
     await terminal.resize({ rows: 30, cols: 117 });
@@ -58,14 +57,14 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   it('prints the new-shell banner only when the shell is new', async () => {
     const session = randomUUID();
     const banner = 'claude-web: a banner for a new shell.';
-    const first = await driver.attach({ container, session, size, newShellBanner: banner });
+    const first = await workspaces.attach(userId, { session, size, newShellBanner: banner });
     const made = watch(first);
     first.write('echo "FIRST=$((2+3))"\r');
     await made.waitFor(/FIRST=5/);
     expect(made.text()).toContain(banner);
     first.close();
     // The session exists now: attaching with a banner keeps its screen and adds nothing.
-    const again = await driver.attach({ container, session, size, newShellBanner: 'not shown' });
+    const again = await workspaces.attach(userId, { session, size, newShellBanner: 'not shown' });
     const kept = watch(again);
     await kept.waitFor(/FIRST=5/);
     again.write('echo "SECOND=$((3+4))"\r');
@@ -76,7 +75,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
 
   it('keeps the session and its programs when it detaches, and redraws them on reattach', async () => {
     const session = randomUUID();
-    const first = await driver.attach({ container, session, size });
+    const first = await workspaces.attach(userId, { session, size });
     const before = watch(first);
     first.write(`echo "MARK=$((40+2))"; sleep 600 & echo $! > ~/pid-${session}\r`);
     await before.waitFor(/MARK=42/);
@@ -89,7 +88,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
     );
     expect((await inWorkspace(`kill -0 "$(cat ~/pid-${session})"`)).exitCode).toBe(0);
 
-    const again = await driver.attach({ container, session, size });
+    const again = await workspaces.attach(userId, { session, size });
     const after = watch(again);
     await after.waitFor(/MARK=42/);
     again.close();
@@ -97,7 +96,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
 
   it('brings back the history, the screen and the modes on every attach, not the queries', async () => {
     const session = randomUUID();
-    const first = await driver.attach({ container, session, size });
+    const first = await workspaces.attach(userId, { session, size });
     const before = watch(first);
     // tmux answers the query (DA) itself, once; a restore must not send it to the browser.
     first.write(
@@ -106,7 +105,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
     await before.waitFor(/DONE=42/);
     first.close();
 
-    const again = await driver.attach({ container, session, size });
+    const again = await workspaces.attach(userId, { session, size });
     const after = watch(again);
     await after.waitFor(/DONE=42/);
     const restored = after.text();
@@ -121,12 +120,12 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
 
   it('restores a program on the alternate screen on top of the normal one', async () => {
     const session = randomUUID();
-    const first = await driver.attach({ container, session, size });
+    const first = await workspaces.attach(userId, { session, size });
     const before = watch(first);
     first.write(`echo NORMAL-LINE; printf '\\e[?1049h\\e[HALT-SCREEN'; sleep 600\r`);
     await before.waitFor(/ALT-SCREEN/);
     first.close();
-    const again = await driver.attach({ container, session, size });
+    const again = await workspaces.attach(userId, { session, size });
     const after = watch(again);
     await after.waitFor(/ALT-SCREEN/);
     const normal = after.text().indexOf('\r\nNORMAL-LINE\r\n');
@@ -137,7 +136,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   });
 
   it('lets a user run a tmux of their own inside, apart from claude-web’s', async () => {
-    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const terminal = await workspaces.attach(userId, { session: randomUUID(), size });
     const screen = watch(terminal);
     terminal.write('echo "TMUX=[$TMUX]"; tmux new-session -d -s mine "sleep 60" && tmux ls\r');
     await screen.waitFor(/TMUX=\[\]/);
@@ -154,7 +153,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
       (await inWorkspace(tmuxClientsCommand(session).join(' '))).stdout.split('\n').filter(Boolean)
         .length;
     const open = await Promise.all(
-      [1, 2, 3].map(() => driver.attach({ container, session, size })),
+      [1, 2, 3].map(() => workspaces.attach(userId, { session, size })),
     );
     expect(await clients()).toBe(3);
     for (const [i, terminal] of open.entries()) {
@@ -167,7 +166,7 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   });
 
   it('reads nothing while paused, and everything once resumed', async () => {
-    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const terminal = await workspaces.attach(userId, { session: randomUUID(), size });
     const screen = watch(terminal);
     await screen.waitFor(OUTPUT_PROMPT);
     terminal.pause();
@@ -181,12 +180,12 @@ describe.each(kinds)('terminal attach contract: %s', (kind) => {
   });
 
   it('refuses a session name that is not a session id, before running anything', async () => {
-    const error = await driver.attach({ container, session: 'x; rm -rf ~', size }).catch((e) => e);
+    const error = await workspaces.attach(userId, { session: 'x; rm -rf ~', size }).catch((e) => e);
     expect(isAppError(error, 'terminal.invalid_session')).toBe(true);
   });
 
   it('ends the terminal when the workspace stops', async () => {
-    const terminal = await driver.attach({ container, session: randomUUID(), size });
+    const terminal = await workspaces.attach(userId, { session: randomUUID(), size });
     const screen = watch(terminal);
     await screen.waitFor(OUTPUT_PROMPT);
     const exited = new Promise<void>((resolve) => terminal.onExit(resolve));

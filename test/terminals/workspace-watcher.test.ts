@@ -10,8 +10,8 @@ import {
 } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
-import type { PodmanClient } from '../../src/podman/client.js';
 import { watchWorkspaces } from '../../src/terminals/workspace-watcher.js';
+import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createLibpodDriver } from '../../src/workspaces/libpod-driver.js';
 import { eventually } from '../support/eventually.js';
 import { createFakeClock } from '../support/fake-clock.js';
@@ -19,7 +19,7 @@ import { realPodman, testImage } from '../support/podman.js';
 
 const podman = await realPodman();
 
-describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman events)', () => {
+describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman deaths)', () => {
   if (!podman) return;
   let database: Database;
   let watcher: ReturnType<typeof watchWorkspaces>;
@@ -43,7 +43,7 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     database = await createDb({ kind: 'pglite' });
     await database.db.execute(sql.raw(`alter table users alter column id restart with ${offset}`));
     watcher = watchWorkspaces({
-      podman,
+      workspaces,
       sessions: createSessionsRepository(database),
       clock: systemClock,
       log: pino({ level: 'silent' }),
@@ -88,17 +88,15 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     expect((await sessions.get(b1.id)).status).toBe('detached');
   });
 
-  /** A Podman whose event streams the test can break, as a dropped socket would. */
-  function breakablePodman() {
-    if (!podman) throw new Error('no Podman');
+  /** The driver, with watches of deaths the test can break, as a dropped socket would. */
+  function breakableDeaths() {
     let breaker = new AbortController();
     return {
-      podman: {
-        ...podman,
-        events(options: Parameters<typeof podman.events>[0] = {}) {
+      workspaces: {
+        deaths(options: Parameters<WorkspaceDriver['deaths']>[0]) {
           breaker = new AbortController();
-          const signals = [breaker.signal, ...(options.signal ? [options.signal] : [])];
-          return podman.events({ ...options, signal: AbortSignal.any(signals) });
+          const signal = AbortSignal.any([breaker.signal, options.signal]);
+          return workspaces.deaths({ ...options, signal });
         },
       },
       breakStream: () => breaker.abort(),
@@ -115,12 +113,12 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     };
     // Only the watchers of this test follow events from here on.
     watcher.stop();
-    const { podman: breakable, breakStream } = breakablePodman();
+    const { workspaces: breakable, breakStream } = breakableDeaths();
     const carol = await users.create({ username: 'carol', now: new Date() });
     workspaceIds.push(String(carol.id));
     await workspaces.ensure(String(carol.id));
     const mine = watchWorkspaces({
-      podman: breakable as typeof podman,
+      workspaces: breakable,
       sessions,
       clock: systemClock,
       log: pino({ level: 'silent' }),
@@ -157,7 +155,7 @@ describe.skipIf(!podman)('sessions follow their workspace’s death (real Podman
     const whileDown = await sessions.create({ userId: carol.id, name: 'down', now: new Date() });
     const restarted = () =>
       watchWorkspaces({
-        podman,
+        workspaces,
         sessions,
         clock: systemClock,
         log: pino({ level: 'silent' }),
@@ -190,10 +188,10 @@ describe('readiness of the event watcher', () => {
   it('fails once the stream has been down for a minute, and says why', async () => {
     const clock = createFakeClock();
     const failing = {
-      events: () => Promise.reject(new Error('connect ENOENT podman.sock')),
-    } as unknown as PodmanClient;
+      deaths: () => Promise.reject(new Error('connect ENOENT podman.sock')),
+    };
     const watcher = watchWorkspaces({
-      podman: failing,
+      workspaces: failing,
       sessions: {} as SessionsRepository,
       clock,
       log: pino({ level: 'silent' }),
@@ -204,7 +202,7 @@ describe('readiness of the event watcher', () => {
       await expect(watcher.check()).resolves.toBeUndefined();
       clock.advance(2_000);
       await expect(watcher.check()).rejects.toThrow(
-        'the Podman event stream has been down for 61 s: stopped workspaces are not noticed',
+        'the watch of workspace deaths has been down for 61 s: stopped workspaces are not noticed',
       );
       expect(watcher.health()).toEqual({ up: false, breaks: 0 });
     } finally {

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
-import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
+import type { WorkspaceDeath, WorkspaceDriver } from '../../src/workspaces/driver.js';
+import { eventually } from '../support/eventually.js';
+import { watch } from '../support/screen.js';
 import { workspaceDrivers } from '../support/workspace-drivers.js';
 
 const drivers = await workspaceDrivers();
@@ -118,6 +120,79 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     expect(new Set(results.map((r) => r.containerId)).size).toBe(1);
     const containers = await podman.containers.list({ name: workspaceNames(id).container });
     expect(containers).toHaveLength(1);
+  });
+
+  it('attaches a terminal to a tmux session that outlives the terminal', async () => {
+    const id = user('term');
+    await driver.ensure(id);
+    const session = randomUUID();
+    const size = { rows: 24, cols: 80 };
+    const first = await driver.attach(id, { session, size });
+    const screen = watch(first);
+    first.write('export KEPT=$((6*7)); echo "R=$KEPT"\r');
+    await screen.waitFor(/R=42/);
+    first.close();
+    const again = await driver.attach(id, { session, size });
+    const restored = watch(again);
+    again.write('echo "K=$KEPT"\r');
+    await restored.waitFor(/K=42/);
+    again.close();
+  });
+
+  it('tells what the workspace’s init wrote, and nothing of a workspace that is absent', async () => {
+    const id = user('logs');
+    expect(await driver.logs(id, { tail: 5 })).toBeUndefined();
+    await driver.ensure(id);
+    await driver.run(id, ['sh', '-c', 'echo said-to-the-log > /proc/1/fd/1']);
+    await eventually(async () =>
+      expect(await driver.logs(id, { tail: 5 })).toContain('said-to-the-log'),
+    );
+  });
+
+  it('keeps homes apart from workspaces: listed, kept by remove, deleted only when asked', async () => {
+    const id = user('home');
+    expect(await driver.homes.exists(id)).toBe(false);
+    await driver.ensure(id);
+    await sh(id, 'head -c 300000 /dev/urandom > ~/blob');
+    await driver.remove(id);
+    expect(await driver.homes.exists(id)).toBe(true);
+    const home = (await driver.homes.list()).find((h) => h.userId === id);
+    expect(home).toMatchObject({ name: workspaceNames(id).volume });
+    if (home?.sizeBytes !== undefined) expect(home.sizeBytes).toBeGreaterThan(300_000);
+    await driver.homes.remove(id);
+    expect(await driver.homes.exists(id)).toBe(false);
+  });
+
+  it('reports deaths as they happen, and after a cursor only those that came later', async () => {
+    const id = user('death');
+    await driver.ensure(id);
+    const ofMine = async (deaths: AsyncIterable<WorkspaceDeath>) => {
+      for await (const death of deaths) if (death.userId === id) return death;
+      throw new Error('the watch ended');
+    };
+    const watch1 = new AbortController();
+    const first = ofMine(await driver.deaths({ signal: watch1.signal }));
+    await driver.stop(id);
+    const died = await first;
+    watch1.abort();
+    expect(died).toMatchObject({ userId: id, container: workspaceNames(id).container });
+    expect(Math.abs(died.at.getTime() - Date.now())).toBeLessThan(60_000);
+
+    await driver.ensure(id);
+    const watch2 = new AbortController();
+    const later = ofMine(await driver.deaths({ after: died.cursor, signal: watch2.signal }));
+    await driver.stop(id);
+    const next = await later;
+    watch2.abort();
+    expect(next.cursor).not.toBe(died.cursor);
+    expect(next.at.getTime()).toBeGreaterThanOrEqual(died.at.getTime());
+  });
+
+  it('answers a ping and knows the image new workspaces get', async () => {
+    await driver.ping();
+    const id = user('image');
+    const up = await driver.ensure(id);
+    expect(await driver.currentImage()).toBe(up.imageId);
   });
 
   it('refuses an unsafe user id before touching anything', async () => {

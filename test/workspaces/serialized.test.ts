@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock/clock.js';
 import type { WorkspaceDriver, WorkspaceStatus } from '../../src/workspaces/driver.js';
 import { serializePerUser } from '../../src/workspaces/serialized.js';
+import { createMemoryWorkspaces } from '../support/memory-workspaces.js';
 
 /** A driver whose operations finish only when the test says so, and that records the order. */
 function controlledDriver() {
@@ -21,13 +23,12 @@ function controlledDriver() {
       });
     });
   const driver: WorkspaceDriver = {
-    kind: 'libpod',
+    ...createMemoryWorkspaces({ clock: systemClock }).driver,
     ensure: op('ensure'),
     stop: async (u) => void (await op('stop')(u)),
     remove: async (u) => void (await op('remove')(u)),
     status: op('status'),
     list: async () => [],
-    run: async () => undefined,
   };
   const finish = async (key: string) => {
     await new Promise((r) => setImmediate(r));

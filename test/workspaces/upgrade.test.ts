@@ -9,7 +9,7 @@ import { createUsersRepository } from '../../src/db/users-repository.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
 import { runningPrograms } from '../../src/terminals/running-programs.js';
-import { TMUX_SOCKET } from '../../src/terminals/tmux.js';
+import { TMUX_SOCKET } from '../../src/tmux/tmux.js';
 import type { WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
 import { createImageUpgrades } from '../../src/workspaces/upgrade.js';
@@ -55,12 +55,10 @@ describe.each(drivers)('moving workspaces to a rebuilt image: %s', (_kind, make)
     const sessions = createSessionsRepository(database);
     management = createWorkspaceManagement({
       workspaces: driver,
-      podman,
       users,
       sessions,
       clock: systemClock,
       idleHours: 24,
-      image,
     });
     const user = await users.create({ username: 'upgrader', now: systemClock.now() });
     userId = String(user.id);
@@ -113,10 +111,8 @@ describe.each(drivers)('moving workspaces to a rebuilt image: %s', (_kind, make)
   it('at the user’s next visit, recreates it only when nothing but idle shells runs in it', async () => {
     const upgrades = createImageUpgrades({
       workspaces: driver,
-      podman,
       sessions: createSessionsRepository(database),
       clock: systemClock,
-      image,
     });
     const { container } = workspaceNames(userId);
     const busy = async (id: string) => (await runningPrograms(driver, id)).length > 0;

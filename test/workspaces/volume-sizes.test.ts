@@ -8,7 +8,7 @@ import { workspaceLabels, workspaceNames } from '../../src/naming/workspace-name
 import type { PodmanClient } from '../../src/podman/client.js';
 import { podmanErrorFromBody } from '../../src/podman/errors.js';
 import { createWorkspaceManagement } from '../../src/workspaces/management.js';
-import { realPodman, testImage, testWorkspaces } from '../support/podman.js';
+import { realPodman, testWorkspaces } from '../support/podman.js';
 
 const podman = await realPodman();
 
@@ -38,12 +38,10 @@ describe.skipIf(!podman)('volume sizes while containers come and go (real Podman
   const management = (client: PodmanClient) =>
     createWorkspaceManagement({
       workspaces: testWorkspaces(client),
-      podman: client,
       users: createUsersRepository(database),
       sessions: createSessionsRepository(database),
       clock: systemClock,
       idleHours: 24,
-      image: testImage,
     });
   const mine = async (client: PodmanClient) =>
     (await management(client).volumes()).find((v) => v.volume === volume);

@@ -5,7 +5,7 @@ import {
   createControlParser,
   quoteArgument,
   unescapeOutput,
-} from '../../src/terminals/tmux-control.js';
+} from '../../src/tmux/tmux-control.js';
 
 function parse(text: string | Buffer, expecting: number[] = []) {
   const events: ControlEvent[] = [];

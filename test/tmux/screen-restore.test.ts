@@ -3,7 +3,7 @@ import {
   PANE_STATE_FORMAT,
   parsePaneState,
   restoreSequence,
-} from '../../src/terminals/screen-restore.js';
+} from '../../src/tmux/screen-restore.js';
 
 /** A display-message line: defaults for a shell at its prompt, with `changes` applied. */
 function stateLine(changes: Record<string, string> = {}): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attachControl, type ControlIo } from '../../src/terminals/control-terminal.js';
-import { PANE_STATE_FORMAT } from '../../src/terminals/screen-restore.js';
+import { attachControl, type ControlIo } from '../../src/tmux/control-terminal.js';
+import { PANE_STATE_FORMAT } from '../../src/tmux/screen-restore.js';
 import { createFakeClock } from '../support/fake-clock.js';
 
 /**

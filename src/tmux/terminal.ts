@@ -35,15 +35,9 @@ export interface Terminal {
 }
 
 export interface AttachOptions {
-  container: string;
   /** The tmux session to attach to, created when missing. */
   session: string;
   size: TerminalSize;
   /** A line above the first prompt when the session is missing and a new shell is made. */
   newShellBanner?: string;
-}
-
-export interface AttachDriver {
-  readonly kind: 'exec' | 'pty';
-  attach(options: AttachOptions): Promise<Terminal>;
 }

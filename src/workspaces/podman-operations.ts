@@ -1,0 +1,114 @@
+import { LABEL_MANAGED, LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
+import type { PodmanClient } from '../podman/client.js';
+import { isPodmanError } from '../podman/errors.js';
+import type { PodmanEvent } from '../podman/types.js';
+import type { AttachToContainer } from './attach-driver.js';
+import type { Home, WorkspaceDeath, WorkspaceDriver } from './driver.js';
+
+/** Tries of Podman's disk usage, which fails when a container it counts goes away meanwhile. */
+const DF_ATTEMPTS = 3;
+
+type SharedOperations = Pick<
+  WorkspaceDriver,
+  'run' | 'attach' | 'logs' | 'deaths' | 'homes' | 'currentImage' | 'ping'
+>;
+
+/**
+ * What both Podman drivers do alike, by container and volume name: commands, terminals,
+ * logs, deaths from Podman's events, homes as volumes, the image and the ping.
+ */
+export function podmanOperations(deps: {
+  podman: PodmanClient;
+  attach: AttachToContainer;
+  /** WORKSPACE_IMAGE, whose id `currentImage` gives. */
+  image: string;
+}): SharedOperations {
+  const { podman } = deps;
+  const container = (userId: string) => workspaceNames(userId).container;
+  return {
+    async run(userId, command, options = {}) {
+      const found = await podman.containers.findByName(container(userId));
+      if (found?.State !== 'running') return undefined;
+      return podman.exec.run(container(userId), command, options);
+    },
+    attach: async (userId, options) => deps.attach(container(userId), options),
+    async logs(userId, { tail }) {
+      return podman.containers.logs(container(userId), { tail }).catch((error: unknown) => {
+        if (isPodmanError(error, 404)) return undefined;
+        throw error;
+      });
+    },
+    deaths: (options) => followDeaths(podman, options),
+    homes: {
+      list: () => listHomes(podman),
+      exists: (userId) => podman.volumes.exists(workspaceNames(userId).volume),
+      remove: (userId) => podman.volumes.remove(workspaceNames(userId).volume),
+    },
+    async currentImage() {
+      return (await podman.images.inspect(deps.image).catch(() => undefined))?.Id;
+    },
+    ping: () => podman.ping(),
+  };
+}
+
+async function followDeaths(
+  podman: PodmanClient,
+  { after, signal }: Parameters<WorkspaceDriver['deaths']>[0],
+): Promise<AsyncIterable<WorkspaceDeath>> {
+  const last = after !== undefined && /^\d+$/.test(after) ? BigInt(after) : undefined;
+  const events = await podman.events({
+    filters: { type: ['container'], event: ['died'], label: [`${LABEL_MANAGED}=true`] },
+    // Podman resumes by the second: what the cursor's second already saw comes again.
+    since: last === undefined ? undefined : new Date(Number(last / 1_000_000n)),
+    signal,
+  });
+  return (async function* () {
+    for await (const event of events) {
+      const death = deathOf(event);
+      if (death && (last === undefined || BigInt(death.cursor) > last)) yield death;
+    }
+  })();
+}
+
+function deathOf(event: PodmanEvent): WorkspaceDeath | undefined {
+  const { Attributes } = event.Actor;
+  const userId = Attributes[LABEL_USER];
+  if (event.Action !== 'died' || userId === undefined) return undefined;
+  const nanos = BigInt(event.timeNano ?? event.time * 1e9);
+  const code = Attributes.containerExitCode;
+  return {
+    userId,
+    container: Attributes.name ?? '',
+    exitCode: code === undefined ? undefined : Number(code),
+    at: new Date(Number(nanos / 1_000_000n)),
+    cursor: String(nanos),
+  };
+}
+
+/**
+ * Every managed volume, with its size. Podman's disk usage fails with a 500 when a
+ * container it counts is removed meanwhile (any user's, any time): asked three times, then
+ * the sizes are left unknown rather than failing the listing.
+ */
+async function listHomes(podman: PodmanClient): Promise<Home[]> {
+  const [volumes, sizes] = await Promise.all([
+    podman.volumes.list({ labels: [`${LABEL_MANAGED}=true`] }),
+    volumeSizes(podman),
+  ]);
+  return volumes.flatMap((v) => {
+    const userId = v.Labels?.[LABEL_USER];
+    return userId === undefined ? [] : [{ userId, name: v.Name, sizeBytes: sizes.get(v.Name) }];
+  });
+}
+
+async function volumeSizes(podman: PodmanClient): Promise<Map<string, number>> {
+  for (let attempt = 1; attempt <= DF_ATTEMPTS; attempt++) {
+    try {
+      const usage = await podman.system.volumeUsage();
+      return new Map(usage.map((u) => [u.VolumeName, u.Size]));
+    } catch (error) {
+      if (!isPodmanError(error, 500)) throw error;
+    }
+  }
+  return new Map();
+}
