@@ -93,7 +93,11 @@ async function prepare(parts: Parts, config: Config, clock: Clock, log: Logger) 
   log.info({ database: database.kind, detached }, 'database ready; earlier sessions detached');
   await announceFirstAdmin({ users: repos.users, clock, write: (t) => process.stderr.write(t) });
   const { driver } = await parts.workspaces.get();
-  log.info({ driver: driver.name, socket: config.podman.socketPath }, 'workspace driver chosen');
+  const installation = (await parts.installation()).id;
+  log.info(
+    { driver: driver.name, socket: config.podman.socketPath, installation },
+    'workspace driver chosen',
+  );
   await reportWorkspaces(driver, log, await repos.sessions.listAll());
   return { database, repos, driver };
 }

@@ -59,6 +59,7 @@ export const exitStatusByCode: Readonly<Record<ErrorCode, ExitStatus>> = {
   'user.username_taken': EXIT.failed,
   'volume.in_use': EXIT.failed,
   'workspace.busy': EXIT.failed,
+  'workspace.foreign': EXIT.failed,
   'workspace.invalid_user_id': EXIT.failed,
   'workspace.not_execable': EXIT.failed,
 };

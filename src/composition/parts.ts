@@ -15,11 +15,15 @@ import { createCounters } from '../metrics/counters.js';
 import { createNoticeBoard } from '../terminals/notices.js';
 import { type OpenedWorkspaces, openWorkspaces } from '../workspaces/create-driver.js';
 import { stageImageContext } from '../workspaces/image-context.js';
+import type { Installation } from '../workspaces/installation.js';
 import { createWorkspaceManagement } from '../workspaces/management.js';
 import { createWorkspaceUsage } from '../workspaces/usage.js';
 
 /** The image a missing workspace image is built from: the project's own Containerfile. */
 const containerfile = fileURLToPath(new URL('../../Containerfile', import.meta.url));
+
+/** Where the database keeps the installation's id (made by migration 0006). */
+export const INSTALLATION_KEY = 'installation.id';
 
 /** Opens nothing until a command asks; closes whatever was opened. */
 function lazy<T>(open: () => Promise<T>) {
@@ -55,10 +59,7 @@ export function openParts(
   const workspaceUsage = createWorkspaceUsage();
   const notices = createNoticeBoard();
   const counters = createCounters();
-  const workspaces = given(overrides.workspaces, () =>
-    openWorkspaces({ config, clock, log, containerfile, counters }),
-  );
-  const repos = async () => {
+  const repositories = lazy(async () => {
     const db = await database.get();
     return {
       users: createUsersRepository(db),
@@ -68,7 +69,25 @@ export function openParts(
       loginAttempts: createLoginAttemptsRepository(db),
       serverState: createServerStateRepository(db),
     };
+  });
+  const repos = repositories.get;
+  const installation = async (): Promise<Installation> => {
+    const { serverState, users } = await repos();
+    const id = await serverState.get(INSTALLATION_KEY);
+    if (id === undefined)
+      throw new Error('the database has no installation id: migration 0006 did not run');
+    return { id, users: async () => new Set((await users.list()).map((u) => String(u.id))) };
   };
+  const workspaces = given(overrides.workspaces, async () =>
+    openWorkspaces({
+      config,
+      clock,
+      log,
+      containerfile,
+      counters,
+      installation: await installation(),
+    }),
+  );
   const repo =
     <K extends keyof Awaited<ReturnType<typeof repos>>>(key: K) =>
     async () =>
@@ -108,6 +127,7 @@ export function openParts(
   };
   return {
     database,
+    installation,
     workspaces,
     counters,
     workspaceUsage,

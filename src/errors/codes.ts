@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'volume.in_use',
   'volume.not_found',
   'workspace.busy',
+  'workspace.foreign',
   'workspace.invalid_user_id',
   'workspace.not_execable',
   'workspace.not_found',

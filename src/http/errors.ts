@@ -25,6 +25,7 @@ export const statusByCode: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   'admin.not_confirmed': 400,
   'cleanup.busy': 409,
   'volume.in_use': 409,
+  'workspace.foreign': 409,
   'volume.not_found': 404,
   'workspace.invalid_user_id': 400,
   'workspace.not_found': 404,

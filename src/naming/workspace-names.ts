@@ -41,7 +41,13 @@ export function workspaceNames(userId: string): WorkspaceNames {
 /** Labels on every container and volume claude-web creates; cleanup touches nothing else. */
 export const LABEL_MANAGED = 'claude-web.managed';
 export const LABEL_USER = 'claude-web.user';
+/** The installation that made it (see workspaces/installation.ts); absent on older ones. */
+export const LABEL_INSTALLATION = 'claude-web.installation';
 
-export function workspaceLabels(userId: string): Record<string, string> {
-  return { [LABEL_MANAGED]: 'true', [LABEL_USER]: userId };
+export function workspaceLabels(userId: string, installation?: string): Record<string, string> {
+  return {
+    [LABEL_MANAGED]: 'true',
+    [LABEL_USER]: userId,
+    ...(installation === undefined ? {} : { [LABEL_INSTALLATION]: installation }),
+  };
 }

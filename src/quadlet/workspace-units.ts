@@ -3,6 +3,8 @@ import { type Entry, renderUnit } from './unit-file.js';
 
 export interface WorkspaceUnitSpec {
   userId: string;
+  /** Labels the units' container and volume with the installation that made them. */
+  installation?: string;
   image: string;
   /** Limits; an absent one is not set (hosts without the cgroup controller refuse it). */
   memoryBytes?: number;
@@ -48,7 +50,8 @@ export interface RenderedUnit {
 
 type Spec = WorkspaceUnitSpec & { names: WorkspaceNames };
 
-const labels = (s: Spec) => Object.entries(workspaceLabels(s.userId)).map(([k, v]) => `${k}=${v}`);
+const labels = (s: Spec) =>
+  Object.entries(workspaceLabels(s.userId, s.installation)).map(([k, v]) => `${k}=${v}`);
 
 function podmanArgs(s: Spec): string | undefined {
   const args = [
@@ -110,4 +113,10 @@ export function renderWorkspaceUnits(spec: WorkspaceUnitSpec): {
     },
     volume: { fileName: names.volumeUnitFile, content: renderUnit(HEADER, volumeKeys, full) },
   };
+}
+
+/** The labels a rendered unit file gives its container or volume (its `Label=` lines). */
+export function unitLabels(content: string): Record<string, string> {
+  const labels = [...content.matchAll(/^Label=([^=\n]+)=(.*)$/gm)];
+  return Object.fromEntries(labels.map(([, key, value]) => [key, value]));
 }

@@ -7,6 +7,7 @@ import { createPodmanClient, type PodmanClient } from '../podman/client.js';
 import type { AttachSettings } from './attach-driver.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
 import { createImageBuilder, type ImageBuilder } from './image-builder.js';
+import { type Installation, scopeToInstallation } from './installation.js';
 import { createLibpodDriver } from './libpod-driver.js';
 import { createQuadletDriver } from './quadlet-driver.js';
 import { serializePerUser } from './serialized.js';
@@ -36,6 +37,8 @@ export interface CreateDriverDeps {
   quadletDir: string;
   images: ImageBuilder;
   attach?: AttachSettings;
+  /** The installation whose workspaces these are; none: every claude-web workspace. */
+  installation?: Installation;
   /** Where workspace starts wait their turn (default: one at a time). */
   starts?: StartQueue;
 }
@@ -59,11 +62,14 @@ export async function createWorkspaceDriver(deps: CreateDriverDeps): Promise<Wor
         : 'libpod'
       : deps.kind;
   const starts = deps.starts ?? createStartQueue();
+  const { installation } = deps;
+  const settings = { ...deps.settings, installation: installation?.id };
   const driver =
     kind === 'quadlet'
-      ? createQuadletDriver({ ...deps, starts, unitDir: deps.quadletDir })
-      : createLibpodDriver({ ...deps, starts });
-  return ensureImageFirst(serializePerUser(driver), deps.images, deps.settings.image);
+      ? createQuadletDriver({ ...deps, settings, starts, unitDir: deps.quadletDir })
+      : createLibpodDriver({ ...deps, settings, starts });
+  const ready = ensureImageFirst(serializePerUser(driver), deps.images, settings.image);
+  return installation ? scopeToInstallation(ready, installation) : ready;
 }
 
 /** A workspace driver with the image builder of its runtime, open until `close`. */
@@ -84,6 +90,7 @@ export async function openWorkspaces(deps: {
   containerfile: string;
   /** Where runtime outages and image builds are counted. */
   counters?: Counters;
+  installation?: Installation;
 }): Promise<OpenedWorkspaces> {
   const { config, clock, log, containerfile, counters } = deps;
   const podman = createPodmanClient({
@@ -107,6 +114,7 @@ export async function openWorkspaces(deps: {
     systemctl: createSystemctl(),
     settings: workspaceSettings(config.workspace),
     quadletDir: config.workspace.quadletDir,
+    installation: deps.installation,
     attach: {
       kind: config.terminal.attach,
       scrollbackLines: config.terminal.scrollbackLines,

@@ -51,6 +51,8 @@ export interface WorkspaceSettings {
   gid: number;
   /** WORKSPACE_SUDO: whether sudo and apt work inside. */
   sudo: boolean;
+  /** Labels everything the driver makes with the installation that made it. */
+  installation?: string;
 }
 
 /** A user's home, which outlives the workspace. */
@@ -60,6 +62,8 @@ export interface Home {
   name: string;
   /** Unknown when the runtime could not say. */
   sizeBytes?: number;
+  /** The installation that made it; absent on homes made before installations were labelled. */
+  installation?: string;
 }
 
 /** A workspace that ended, as the runtime reported it. */
@@ -67,6 +71,8 @@ export interface WorkspaceDeath {
   /** As labelled on the workspace: not necessarily a user of this server's database. */
   userId: string;
   container: string;
+  /** The installation that made the workspace, as for `Home`. */
+  installation?: string;
   exitCode?: number;
   at: Date;
   /** Where a later watch resumes: after this death. */
@@ -116,7 +122,8 @@ export interface WorkspaceDriver {
   homes: {
     /** Every home claude-web made, with its size where the runtime can tell. */
     list(): Promise<Home[]>;
-    exists(userId: string): Promise<boolean>;
+    /** The user's home, without its size; undefined when there is none. */
+    get(userId: string): Promise<Home | undefined>;
     /** Deletes the home for good; the caller makes sure no workspace uses it. */
     remove(userId: string): Promise<void>;
   };

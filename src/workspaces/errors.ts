@@ -13,6 +13,15 @@ export function systemctlFailed(
   });
 }
 
+/** The name is taken by a workspace of another claude-web installation on the same account. */
+export function foreignWorkspace(name: string, installation: string): AppError {
+  return new AppError(
+    'workspace.foreign',
+    `${name} belongs to another claude-web installation (${installation}) on this Podman account; it is left alone`,
+    { details: { name, installation } },
+  );
+}
+
 export function startsBusy(waiting: number): AppError {
   return new AppError(
     'workspace.busy',

@@ -46,7 +46,9 @@ export function createLibpodDriver({
 
   async function ensureVolume(names: WorkspaceNames): Promise<void> {
     if (await podman.volumes.exists(names.volume)) return;
-    await podman.volumes.create(names.volume, { labels: workspaceLabels(names.userId) });
+    await podman.volumes.create(names.volume, {
+      labels: workspaceLabels(names.userId, settings.installation),
+    });
   }
 
   return {
@@ -103,7 +105,7 @@ function containerSpec(names: WorkspaceNames, s: WorkspaceSettings): SpecGenerat
   return {
     name: names.container,
     image: s.image,
-    labels: workspaceLabels(names.userId),
+    labels: workspaceLabels(names.userId, s.installation),
     volumes: [{ Name: names.volume, Dest: s.home }],
     userns: { nsmode: 'keep-id', value: `uid=${s.uid},gid=${s.gid}` },
     cap_drop: ['all'],

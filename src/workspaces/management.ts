@@ -81,7 +81,7 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
 
   async function hasWorkspace(userId: string) {
     if ((await workspaces.status(userId)).state !== 'absent') return true;
-    return workspaces.homes.exists(userId);
+    return (await workspaces.homes.get(userId)) !== undefined;
   }
 
   const endSessions = (userId: string, reason: string) =>
@@ -157,7 +157,7 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
       const { volume } = workspaceNames(userId);
       if ((await workspaces.status(userId)).state !== 'absent')
         throw managementErrors.volumeInUse(volume, ref);
-      if (!(await workspaces.homes.exists(userId))) throw managementErrors.volumeMissing(volume);
+      if (!(await workspaces.homes.get(userId))) throw managementErrors.volumeMissing(volume);
       await workspaces.homes.remove(userId);
       return { userId, volume };
     },

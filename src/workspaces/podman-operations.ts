@@ -1,7 +1,12 @@
-import { LABEL_MANAGED, LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
+import {
+  LABEL_INSTALLATION,
+  LABEL_MANAGED,
+  LABEL_USER,
+  workspaceNames,
+} from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
-import type { PodmanEvent } from '../podman/types.js';
+import type { PodmanEvent, VolumeInfo } from '../podman/types.js';
 import type { AttachToContainer } from './attach-driver.js';
 import type { Home, WorkspaceDeath, WorkspaceDriver } from './driver.js';
 
@@ -41,7 +46,14 @@ export function podmanOperations(deps: {
     deaths: (options) => followDeaths(podman, options),
     homes: {
       list: () => listHomes(podman),
-      exists: (userId) => podman.volumes.exists(workspaceNames(userId).volume),
+      async get(userId) {
+        const { volume } = workspaceNames(userId);
+        const found = await podman.volumes.inspect(volume).catch((error: unknown) => {
+          if (isPodmanError(error, 404)) return undefined;
+          throw error;
+        });
+        return found && homeOf(found);
+      },
       remove: (userId) => podman.volumes.remove(workspaceNames(userId).volume),
     },
     async currentImage() {
@@ -79,6 +91,7 @@ function deathOf(event: PodmanEvent): WorkspaceDeath | undefined {
   return {
     userId,
     container: Attributes.name ?? '',
+    installation: Attributes[LABEL_INSTALLATION],
     exitCode: code === undefined ? undefined : Number(code),
     at: new Date(Number(nanos / 1_000_000n)),
     cursor: String(nanos),
@@ -96,9 +109,15 @@ async function listHomes(podman: PodmanClient): Promise<Home[]> {
     volumeSizes(podman),
   ]);
   return volumes.flatMap((v) => {
-    const userId = v.Labels?.[LABEL_USER];
-    return userId === undefined ? [] : [{ userId, name: v.Name, sizeBytes: sizes.get(v.Name) }];
+    const home = homeOf(v);
+    return home ? [{ ...home, sizeBytes: sizes.get(v.Name) }] : [];
   });
+}
+
+function homeOf(volume: VolumeInfo): Home | undefined {
+  const userId = volume.Labels?.[LABEL_USER];
+  if (userId === undefined) return undefined;
+  return { userId, name: volume.Name, installation: volume.Labels?.[LABEL_INSTALLATION] };
 }
 
 async function volumeSizes(podman: PodmanClient): Promise<Map<string, number>> {

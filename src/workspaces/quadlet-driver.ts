@@ -1,12 +1,7 @@
 import type { Clock } from '../clock/clock.js';
-import {
-  isUserId,
-  LABEL_MANAGED,
-  workspaceLabels,
-  workspaceNames,
-} from '../naming/workspace-names.js';
+import { isUserId, LABEL_MANAGED, workspaceNames } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
-import { renderWorkspaceUnits } from '../quadlet/workspace-units.js';
+import { renderWorkspaceUnits, unitLabels } from '../quadlet/workspace-units.js';
 import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driver.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
@@ -39,8 +34,15 @@ const UNIT_PROPERTIES = [
   'ActiveState',
 ];
 
-/** A workspace whose unit runs no container, from its unit's properties (`key=value` lines). */
-function stoppedUnitStatus(userId: string, block: string): WorkspaceStatus {
+/**
+ * A workspace whose unit runs no container, from its unit's properties (`key=value` lines)
+ * and the labels its unit file gives the container.
+ */
+function stoppedUnitStatus(
+  userId: string,
+  block: string,
+  labels: Record<string, string>,
+): WorkspaceStatus {
   const props = Object.fromEntries(block.split('\n').map((l) => l.split(/=(.*)/s, 2)));
   const at = Number(props.InactiveEnterTimestamp?.replace('@', ''));
   const status = Number(props.ExecMainStatus);
@@ -51,8 +53,7 @@ function stoppedUnitStatus(userId: string, block: string): WorkspaceStatus {
     exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
     crashed: props.ActiveState === 'failed',
     failure: props.ActiveState === 'failed' ? 'its unit failed' : undefined,
-    // The unit file is ours, whether or not a container exists right now.
-    labels: workspaceLabels(userId),
+    labels,
   };
 }
 
@@ -76,7 +77,12 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
     const show = await systemctl(['show', ...services, '--timestamp=unix', ...UNIT_PROPERTIES]);
     // One block of properties per unit, in the order asked, separated by blank lines.
     const blocks = show.trim().split(/\n\s*\n/);
-    return withUnits.map((userId, i) => stoppedUnitStatus(userId, blocks[i] ?? ''));
+    const contents = await Promise.all(
+      withUnits.map((u) => files.read(workspaceNames(u).containerUnitFile)),
+    );
+    return withUnits.map((userId, i) =>
+      stoppedUnitStatus(userId, blocks[i] ?? '', unitLabels(contents[i] ?? '')),
+    );
   }
 
   async function unitStatus(userId: string): Promise<WorkspaceStatus> {

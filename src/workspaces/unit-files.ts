@@ -37,6 +37,8 @@ export function createUnitFiles(dir: string) {
       return removed;
     },
     exists,
+    /** The file's content; undefined when it does not exist. */
+    read: (fileName: string) => readFile(join(dir, fileName), 'utf8').catch(() => undefined),
     async list(): Promise<string[]> {
       return readdir(dir).catch(() => []);
     },

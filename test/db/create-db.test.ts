@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/create-db.js';
+import { createServerStateRepository } from '../../src/db/server-state-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { databaseTargets, testPostgresUrl } from '../support/databases.js';
@@ -21,12 +22,16 @@ describe('embedded PGlite in a data directory', () => {
   it('keeps its data across a restart and migrates only once', async () => {
     const first = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
     await createUsersRepository(first).create({ username: 'alice', now });
+    const installation = await createServerStateRepository(first).get('installation.id');
     await first.close();
+    expect(installation).toMatch(/^[0-9a-f]{12}$/);
 
     const second = await createDb({ kind: 'pglite', dataDir: join(dir, 'db') });
     const users = await createUsersRepository(second).list();
+    const kept = await createServerStateRepository(second).get('installation.id');
     await second.close();
     expect(users.map((u) => u.username)).toEqual(['alice']);
+    expect(kept).toBe(installation);
   });
 
   it('refuses a second process while one has it open, naming the holder', async () => {
@@ -94,8 +99,14 @@ describe.skipIf(!hasPostgres)('real PostgreSQL', () => {
       if (!first || !last) throw new Error('expected three servers');
       await createUsersRepository(first).create({ username: 'alice', now });
       const seen = await createUsersRepository(last).list();
+      const ids = await Promise.all(
+        servers.map((s) => createServerStateRepository(s).get('installation.id')),
+      );
       await Promise.all(servers.map((s) => s.close()));
       expect(seen.map((u) => u.username)).toEqual(['alice']);
+      // One installation, whichever server made its id.
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[0-9a-f]{12}$/);
     } finally {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();

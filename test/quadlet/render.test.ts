@@ -2,8 +2,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
-import { workspaceNames } from '../../src/naming/workspace-names.js';
-import { renderWorkspaceUnits, type WorkspaceUnitSpec } from '../../src/quadlet/workspace-units.js';
+import { workspaceLabels, workspaceNames } from '../../src/naming/workspace-names.js';
+import {
+  renderWorkspaceUnits,
+  unitLabels,
+  type WorkspaceUnitSpec,
+} from '../../src/quadlet/workspace-units.js';
 
 const casesDir = join(import.meta.dirname, 'cases');
 // `UPDATE_GOLDEN=1 npx vitest run test/quadlet` rewrites the expected files; review the diff.
@@ -23,6 +27,12 @@ describe.each(readdirSync(casesDir))('golden case %s', (name) => {
     if (update) writeFileSync(file, unit.content);
     expect(existsSync(file), `${file} is missing; run with UPDATE_GOLDEN=1`).toBe(true);
     expect(unit.content).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('gives back the labels it wrote, installation included', () => {
+    const labels = workspaceLabels(spec.userId, spec.installation);
+    expect(unitLabels(units.container.content)).toEqual(labels);
+    expect(unitLabels(units.volume.content)).toEqual(labels);
   });
 
   it('names the files after the container and the volume', () => {

@@ -147,9 +147,9 @@ export function createMemoryWorkspaces(options: {
     homes: {
       list: async () =>
         [...homes].map((userId) => ({ userId, name: workspaceNames(userId).volume, sizeBytes: 0 })),
-      async exists(userId) {
-        workspaceNames(userId);
-        return homes.has(userId);
+      async get(userId) {
+        const { volume } = workspaceNames(userId);
+        return homes.has(userId) ? { userId, name: volume } : undefined;
       },
       remove: async (userId) => void homes.delete(userId),
     },

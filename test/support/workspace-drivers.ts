@@ -18,6 +18,7 @@ export const driverSettings: WorkspaceSettings = {
   home: '/home/developer',
   uid: 1000,
   gid: 1000,
+  installation: 'contract',
 };
 
 export interface Subject {

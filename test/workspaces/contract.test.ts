@@ -6,7 +6,9 @@ import type { PodmanClient } from '../../src/podman/client.js';
 import type { WorkspaceDeath, WorkspaceDriver } from '../../src/workspaces/driver.js';
 import { eventually } from '../support/eventually.js';
 import { watch } from '../support/screen.js';
-import { workspaceDrivers } from '../support/workspace-drivers.js';
+import { driverSettings, workspaceDrivers } from '../support/workspace-drivers.js';
+
+const INSTALLATION = driverSettings.installation;
 
 const drivers = await workspaceDrivers();
 
@@ -44,7 +46,13 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
       expect.arrayContaining(['developer', '/home/developer', '.bashrc']),
     );
     const volume = await podman.volumes.inspect(workspaceNames(id).volume);
-    expect(volume.Labels).toMatchObject({ 'claude-web.managed': 'true', 'claude-web.user': id });
+    const labels = {
+      'claude-web.managed': 'true',
+      'claude-web.user': id,
+      'claude-web.installation': INSTALLATION,
+    };
+    expect(volume.Labels).toMatchObject(labels);
+    expect(up.labels).toMatchObject(labels);
     const listed = await driver.list();
     expect(listed.find((w) => w.userId === id)).toMatchObject({
       state: 'running',
@@ -84,6 +92,7 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     expect(stopped.state).toBe('stopped');
     expect(stopped.finishedAt).toBeInstanceOf(Date);
     expect(stopped.crashed).toBe(false);
+    expect(stopped.labels).toMatchObject({ 'claude-web.installation': INSTALLATION });
     await driver.stop(id); // already stopped: no error
     expect((await driver.ensure(id)).state).toBe('running');
     expect((await sh(id, 'cat ~/notes.txt')).stdout).toBe('kept\n');
@@ -151,16 +160,17 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
 
   it('keeps homes apart from workspaces: listed, kept by remove, deleted only when asked', async () => {
     const id = user('home');
-    expect(await driver.homes.exists(id)).toBe(false);
+    expect(await driver.homes.get(id)).toBeUndefined();
     await driver.ensure(id);
     await sh(id, 'head -c 300000 /dev/urandom > ~/blob');
     await driver.remove(id);
-    expect(await driver.homes.exists(id)).toBe(true);
+    const kept = { userId: id, name: workspaceNames(id).volume, installation: INSTALLATION };
+    expect(await driver.homes.get(id)).toMatchObject(kept);
     const home = (await driver.homes.list()).find((h) => h.userId === id);
-    expect(home).toMatchObject({ name: workspaceNames(id).volume });
+    expect(home).toMatchObject(kept);
     if (home?.sizeBytes !== undefined) expect(home.sizeBytes).toBeGreaterThan(300_000);
     await driver.homes.remove(id);
-    expect(await driver.homes.exists(id)).toBe(false);
+    expect(await driver.homes.get(id)).toBeUndefined();
   });
 
   it('reports deaths as they happen, and after a cursor only those that came later', async () => {
@@ -175,7 +185,11 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     await driver.stop(id);
     const died = await first;
     watch1.abort();
-    expect(died).toMatchObject({ userId: id, container: workspaceNames(id).container });
+    expect(died).toMatchObject({
+      userId: id,
+      container: workspaceNames(id).container,
+      installation: INSTALLATION,
+    });
     expect(Math.abs(died.at.getTime() - Date.now())).toBeLessThan(60_000);
 
     await driver.ensure(id);

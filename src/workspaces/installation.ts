@@ -1,0 +1,97 @@
+import { LABEL_INSTALLATION } from '../naming/workspace-names.js';
+import type { Home, WorkspaceDeath, WorkspaceDriver, WorkspaceStatus } from './driver.js';
+import { foreignWorkspace } from './errors.js';
+
+export interface Installation {
+  /** This installation's id (kept in its database), on the label of all it makes. */
+  id: string;
+  /**
+   * The user ids of this installation's database. A workspace without an installation
+   * label (made before installations were labelled) belongs to the installation that knows
+   * its user: it is adopted, and labelled when next recreated.
+   */
+  users(): Promise<Set<string>>;
+}
+
+/** Whose a labelled thing is: ours, another installation's, or an older one we adopt. */
+function owner(installation: Installation) {
+  let known: Promise<Set<string>> | undefined;
+  return {
+    /** Asks the database once per listing, not once per workspace. */
+    fresh() {
+      known = installation.users();
+    },
+    async mine(userId: string, label: string | undefined): Promise<boolean> {
+      if (label !== undefined) return label === installation.id;
+      known ??= installation.users();
+      if ((await known).has(userId)) return true;
+      // A user added since the set was read: read it again before calling anything foreign.
+      known = installation.users();
+      return (await known).has(userId);
+    },
+  };
+}
+
+const labelOf = (w: WorkspaceStatus) => w.labels?.[LABEL_INSTALLATION];
+
+/**
+ * `driver` as one installation sees it, where several share a Podman account (production
+ * beside staging): listings, homes and deaths hold only its own workspaces (and adopted
+ * older ones); every operation on a user's workspace of another installation is refused
+ * (`workspace.foreign`) before it touches anything. Names stay `claude-web-user-{id}`: a
+ * user id both installations have is the second one's to refuse, never to share.
+ */
+export function scopeToInstallation(
+  driver: WorkspaceDriver,
+  installation: Installation,
+): WorkspaceDriver {
+  const owners = owner(installation);
+
+  async function owned(userId: string): Promise<WorkspaceStatus> {
+    const status = await driver.status(userId);
+    const label = labelOf(status);
+    if (status.state !== 'absent' && !(await owners.mine(userId, label)))
+      throw foreignWorkspace(status.container, label ?? 'unlabelled');
+    return status;
+  }
+  async function ownedHome(home: Home | undefined): Promise<Home | undefined> {
+    if (!home || (await owners.mine(home.userId, home.installation))) return home;
+    throw foreignWorkspace(home.name, home.installation ?? 'unlabelled');
+  }
+  async function onlyMine<T>(items: T[], key: (item: T) => [string, string | undefined]) {
+    owners.fresh();
+    const mine = await Promise.all(items.map((item) => owners.mine(...key(item))));
+    return items.filter((_, i) => mine[i]);
+  }
+
+  return {
+    ...driver,
+    async ensure(userId, options) {
+      await owned(userId);
+      await ownedHome(await driver.homes.get(userId));
+      return driver.ensure(userId, options);
+    },
+    stop: async (userId) => driver.stop((await owned(userId)).userId),
+    remove: async (userId) => driver.remove((await owned(userId)).userId),
+    run: async (userId, command, options) =>
+      driver.run((await owned(userId)).userId, command, options),
+    attach: async (userId, options) => driver.attach((await owned(userId)).userId, options),
+    logs: async (userId, options) => driver.logs((await owned(userId)).userId, options),
+    list: async () => onlyMine(await driver.list(), (w) => [w.userId, labelOf(w)]),
+    async deaths(options) {
+      const all = await driver.deaths(options);
+      return (async function* () {
+        for await (const death of all)
+          if (await owners.mine(death.userId, death.installation)) yield death;
+      })() satisfies AsyncIterable<WorkspaceDeath>;
+    },
+    homes: {
+      list: async () => onlyMine(await driver.homes.list(), (h) => [h.userId, h.installation]),
+      get: async (userId) => ownedHome(await driver.homes.get(userId)),
+      async remove(userId) {
+        await ownedHome(await driver.homes.get(userId));
+        await driver.homes.remove(userId);
+      },
+    },
+  };
+}
