@@ -28,6 +28,7 @@ const FAST = [
   'test/terminals/protocol.test.ts',
   'test/terminals/session-order.test.ts',
   'test/tmux/*.test.ts',
+  'test/workspaces/name-choice.test.ts',
   'test/workspaces/serialized.test.ts',
   'test/workspaces/start-queue.test.ts',
   'test/workspaces/usage.test.ts',

@@ -22,10 +22,22 @@ export function isUserId(userId: string): boolean {
   return USER_ID.test(userId);
 }
 
-/** Every name derived from a user id; throws `workspace.invalid_user_id` for an unsafe one. */
-export function workspaceNames(userId: string): WorkspaceNames {
+/** An installation id that can be part of a name (see `workspaceNames`). */
+const INSTALLATION = /^[a-z0-9]{1,32}$/;
+
+/**
+ * Every name derived from a user id; throws `workspace.invalid_user_id` for an unsafe one.
+ * The names are `claude-web-user-{id}…`; with `installation`, `claude-web-{installation}-user-{id}…`,
+ * for a user whose plain names another installation on the same account holds.
+ */
+export function workspaceNames(userId: string, installation?: string): WorkspaceNames {
   if (!isUserId(userId)) throw invalidUserId(userId);
-  const container = `claude-web-user-${userId}`;
+  if (installation !== undefined && (!INSTALLATION.test(installation) || installation === 'user'))
+    throw new RangeError(`${JSON.stringify(installation)} cannot be part of a workspace name`);
+  const container =
+    installation === undefined
+      ? `claude-web-user-${userId}`
+      : `claude-web-${installation}-user-${userId}`;
   const volume = `${container}-data`;
   return {
     userId,

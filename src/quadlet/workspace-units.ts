@@ -5,6 +5,11 @@ export interface WorkspaceUnitSpec {
   userId: string;
   /** Labels the units' container and volume with the installation that made them. */
   installation?: string;
+  /**
+   * Names them for the installation (`claude-web-{installation}-user-{id}`), where another
+   * installation holds the plain names.
+   */
+  ownNames?: boolean;
   image: string;
   /** Limits; an absent one is not set (hosts without the cgroup controller refuse it). */
   memoryBytes?: number;
@@ -104,7 +109,7 @@ export function renderWorkspaceUnits(spec: WorkspaceUnitSpec): {
   container: RenderedUnit;
   volume: RenderedUnit;
 } {
-  const names = workspaceNames(spec.userId);
+  const names = workspaceNames(spec.userId, spec.ownNames ? spec.installation : undefined);
   const full: Spec = { ...spec, names };
   return {
     container: {

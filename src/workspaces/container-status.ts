@@ -1,4 +1,9 @@
-import { LABEL_USER, workspaceNames } from '../naming/workspace-names.js';
+import {
+  LABEL_INSTALLATION,
+  LABEL_USER,
+  type WorkspaceNames,
+  workspaceNames,
+} from '../naming/workspace-names.js';
 import type { ContainerSummary } from '../podman/types.js';
 import type { WorkspaceStatus } from './driver.js';
 
@@ -15,8 +20,8 @@ function validDate(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-export function absentStatus(userId: string): WorkspaceStatus {
-  const names = workspaceNames(userId);
+export function absentStatus(names: WorkspaceNames): WorkspaceStatus {
+  const { userId } = names;
   return {
     userId,
     container: names.container,
@@ -26,14 +31,30 @@ export function absentStatus(userId: string): WorkspaceStatus {
   };
 }
 
+/** The names of an installation's own workspace; plain ones for a label no name can hold. */
+function ownNames(userId: string, installation: string, plain: WorkspaceNames): WorkspaceNames {
+  try {
+    return workspaceNames(userId, installation);
+  } catch {
+    return plain;
+  }
+}
+
 /** A list entry as a workspace status; undefined for a container without our user label. */
 export function statusOf(summary: ContainerSummary): WorkspaceStatus | undefined {
   const userId = summary.Labels?.[LABEL_USER];
   if (userId === undefined) return undefined;
+  // Named for its installation when another one held the plain names (see name-choice.ts).
+  const plain = workspaceNames(userId);
+  const installation = summary.Labels?.[LABEL_INSTALLATION];
+  const names =
+    summary.Names?.[0] === plain.container || installation === undefined
+      ? plain
+      : ownNames(userId, installation, plain);
   const exited = summary.State !== 'running';
   const exitCode = exited && summary.ExitedAt > 0 ? summary.ExitCode : undefined;
   return {
-    ...absentStatus(userId),
+    ...absentStatus(names),
     state: summary.State === 'running' ? 'running' : 'stopped',
     containerId: summary.Id,
     imageId: summary.ImageID,

@@ -88,7 +88,8 @@ export interface DeathWatchOptions {
 
 /**
  * One user's workspace: the container `claude-web-user-{id}` on the volume
- * `claude-web-user-{id}-data`, and the only door to the runtime that runs them. Every
+ * `claude-web-user-{id}-data` (`claude-web-{installation}-user-{id}…` where another
+ * installation on the account holds those names), and the only door to the runtime. Every
  * method taking a user id refuses an unsafe one (`workspace.invalid_user_id`) before
  * touching anything; nothing but `homes.remove` ever removes a home.
  */

@@ -37,9 +37,10 @@ const labelOf = (w: WorkspaceStatus) => w.labels?.[LABEL_INSTALLATION];
 /**
  * `driver` as one installation sees it, where several share a Podman account (production
  * beside staging): listings, homes and deaths hold only its own workspaces (and adopted
- * older ones); every operation on a user's workspace of another installation is refused
- * (`workspace.foreign`) before it touches anything. Names stay `claude-web-user-{id}`: a
- * user id both installations have is the second one's to refuse, never to share.
+ * older ones). The drivers already name a user's workspace for the installation where
+ * another holds the plain names (see name-choice.ts); what is still not this
+ * installation's (an unlabelled workspace of a user its database does not have) is refused
+ * (`workspace.foreign`) before anything touches it.
  */
 export function scopeToInstallation(
   driver: WorkspaceDriver,

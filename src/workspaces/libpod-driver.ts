@@ -1,10 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import {
-  LABEL_MANAGED,
-  type WorkspaceNames,
-  workspaceLabels,
-  workspaceNames,
-} from '../naming/workspace-names.js';
+import { LABEL_MANAGED, type WorkspaceNames, workspaceLabels } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { SpecGenerator } from '../podman/types.js';
@@ -13,7 +8,8 @@ import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driv
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
-import { podmanOperations } from './podman-operations.js';
+import { createNameChoice } from './name-choice.js';
+import { podmanHolder, podmanOperations } from './podman-operations.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 
 export interface LibpodDriverDeps {
@@ -38,10 +34,16 @@ export function createLibpodDriver({
   starts,
   attach,
 }: LibpodDriverDeps): WorkspaceDriver {
+  const names = createNameChoice({
+    installation: settings.installation,
+    held: podmanHolder(podman),
+  });
+  const { namesOf } = names;
+
   async function status(userId: string): Promise<WorkspaceStatus> {
-    const names = workspaceNames(userId);
-    const found = await podman.containers.findByName(names.container);
-    return (found && statusOf(found)) ?? absentStatus(userId);
+    const own = await namesOf(userId);
+    const found = await podman.containers.findByName(own.container);
+    return (found && statusOf(found)) ?? absentStatus(own);
   }
 
   async function ensureVolume(names: WorkspaceNames): Promise<void> {
@@ -57,10 +59,11 @@ export function createLibpodDriver({
       podman,
       attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
       image: settings.image,
+      names,
     }),
     status,
     async ensure(userId, options = {}) {
-      const names = workspaceNames(userId);
+      const own = await namesOf(userId);
       const current = await status(userId);
       // Only a container started just now may not take commands yet: one that runs does.
       if (current.state === 'running') return current;
@@ -68,30 +71,28 @@ export function createLibpodDriver({
         starts,
         async () => {
           if (current.state === 'absent') {
-            await ensureVolume(names);
-            await podman.containers.create(containerSpec(names, settings));
+            await ensureVolume(own);
+            await podman.containers.create(containerSpec(own, settings));
           }
-          await podman.containers.start(names.container);
+          await podman.containers.start(own.container);
         },
         options.onProgress,
       );
-      await waitUntilExecable(podman, clock, names.container);
+      await waitUntilExecable(podman, clock, own.container);
       return status(userId);
     },
     async stop(userId) {
-      const names = workspaceNames(userId);
+      const { container } = await namesOf(userId);
       await ignoreMissing(
-        podman.containers.stop(names.container, { timeoutSeconds: settings.stopTimeoutSeconds }),
+        podman.containers.stop(container, { timeoutSeconds: settings.stopTimeoutSeconds }),
       );
     },
     async remove(userId) {
-      const names = workspaceNames(userId);
+      const { container } = await namesOf(userId);
       await ignoreMissing(
-        podman.containers.stop(names.container, { timeoutSeconds: settings.stopTimeoutSeconds }),
+        podman.containers.stop(container, { timeoutSeconds: settings.stopTimeoutSeconds }),
       );
-      await ignoreMissing(
-        podman.containers.remove(names.container, { force: true, timeoutSeconds: 0 }),
-      );
+      await ignoreMissing(podman.containers.remove(container, { force: true, timeoutSeconds: 0 }));
     },
     async list() {
       const all = await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] });

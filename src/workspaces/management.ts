@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { SessionsRepository } from '../db/sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
-import { isUserId, workspaceNames } from '../naming/workspace-names.js';
+import { isUserId } from '../naming/workspace-names.js';
 import type { Home, WorkspaceDriver, WorkspaceStatus } from './driver.js';
 import { managementErrors } from './errors.js';
 import { activityByWorkspace, endWorkspaceSessions } from './owners.js';
@@ -114,9 +114,10 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     /** Stops and removes one workspace's container; the volume stays, sessions end. */
     async remove(ref: string, reason = 'workspace removed by an administrator') {
       const { userId } = await resolve(ref);
+      const { container } = await workspaces.status(userId);
       await workspaces.remove(userId);
       const sessionsEnded = await endSessions(userId, reason);
-      return { userId, container: workspaceNames(userId).container, sessionsEnded };
+      return { userId, container, sessionsEnded };
     },
 
     /** Removes every stopped workspace; a failure on one is reported and the rest go on. */
@@ -154,9 +155,8 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
     /** Deletes a user's home for good. Refused while the workspace has a container. */
     async removeVolume(ref: string) {
       const { userId } = await resolve(ref);
-      const { volume } = workspaceNames(userId);
-      if ((await workspaces.status(userId)).state !== 'absent')
-        throw managementErrors.volumeInUse(volume, ref);
+      const { volume, state } = await workspaces.status(userId);
+      if (state !== 'absent') throw managementErrors.volumeInUse(volume, ref);
       if (!(await workspaces.homes.get(userId))) throw managementErrors.volumeMissing(volume);
       await workspaces.homes.remove(userId);
       return { userId, volume };
@@ -164,7 +164,7 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
 
     async logs(ref: string, tail = 100) {
       const { userId } = await resolve(ref);
-      const { container } = workspaceNames(userId);
+      const { container } = await workspaces.status(userId);
       const logs = await workspaces.logs(userId, { tail });
       if (logs === undefined) throw managementErrors.noContainer(container, ref);
       return logs;

@@ -2,13 +2,14 @@ import {
   LABEL_INSTALLATION,
   LABEL_MANAGED,
   LABEL_USER,
-  workspaceNames,
+  type WorkspaceNames,
 } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError } from '../podman/errors.js';
 import type { PodmanEvent, VolumeInfo } from '../podman/types.js';
 import type { AttachToContainer } from './attach-driver.js';
 import type { Home, WorkspaceDeath, WorkspaceDriver } from './driver.js';
+import type { Held, NameChoice } from './name-choice.js';
 
 /** Tries of Podman's disk usage, which fails when a container it counts goes away meanwhile. */
 const DF_ATTEMPTS = 3;
@@ -27,18 +28,22 @@ export function podmanOperations(deps: {
   attach: AttachToContainer;
   /** WORKSPACE_IMAGE, whose id `currentImage` gives. */
   image: string;
+  /** The names of each user's workspace here (the driver's own choice). */
+  names: NameChoice;
 }): SharedOperations {
   const { podman } = deps;
-  const container = (userId: string) => workspaceNames(userId).container;
+  const { namesOf } = deps.names;
+  const container = async (userId: string) => (await namesOf(userId)).container;
   return {
     async run(userId, command, options = {}) {
-      const found = await podman.containers.findByName(container(userId));
+      const name = await container(userId);
+      const found = await podman.containers.findByName(name);
       if (found?.State !== 'running') return undefined;
-      return podman.exec.run(container(userId), command, options);
+      return podman.exec.run(name, command, options);
     },
-    attach: async (userId, options) => deps.attach(container(userId), options),
+    attach: async (userId, options) => deps.attach(await container(userId), options),
     async logs(userId, { tail }) {
-      return podman.containers.logs(container(userId), { tail }).catch((error: unknown) => {
+      return podman.containers.logs(await container(userId), { tail }).catch((error: unknown) => {
         if (isPodmanError(error, 404)) return undefined;
         throw error;
       });
@@ -47,14 +52,13 @@ export function podmanOperations(deps: {
     homes: {
       list: () => listHomes(podman),
       async get(userId) {
-        const { volume } = workspaceNames(userId);
-        const found = await podman.volumes.inspect(volume).catch((error: unknown) => {
-          if (isPodmanError(error, 404)) return undefined;
-          throw error;
-        });
+        const found = await inspectVolume(podman, (await namesOf(userId)).volume);
         return found && homeOf(found);
       },
-      remove: (userId) => podman.volumes.remove(workspaceNames(userId).volume),
+      async remove(userId) {
+        await podman.volumes.remove((await namesOf(userId)).volume);
+        deps.names.forget(userId);
+      },
     },
     async currentImage() {
       return (await podman.images.inspect(deps.image).catch(() => undefined))?.Id;
@@ -80,6 +84,31 @@ async function followDeaths(
       if (death && (last === undefined || BigInt(death.cursor) > last)) yield death;
     }
   })();
+}
+
+async function inspectVolume(podman: PodmanClient, name: string) {
+  return podman.volumes.inspect(name).catch((error: unknown) => {
+    if (isPodmanError(error, 404)) return undefined;
+    throw error;
+  });
+}
+
+/**
+ * What holds a workspace's names in Podman: its container, or else its volume; `unit`
+ * asks further where a driver keeps more (the quadlet driver's unit files).
+ */
+export function podmanHolder(
+  podman: PodmanClient,
+  unit?: (names: WorkspaceNames) => Promise<Record<string, string> | undefined>,
+): (names: WorkspaceNames) => Promise<Held> {
+  return async (names) => {
+    const container = await podman.containers.findByName(names.container);
+    if (container) return { labels: container.Labels ?? {} };
+    const volume = await inspectVolume(podman, names.volume);
+    if (volume) return { labels: volume.Labels ?? {} };
+    const labels = await unit?.(names);
+    return labels && { labels };
+  };
 }
 
 function deathOf(event: PodmanEvent): WorkspaceDeath | undefined {

@@ -1,12 +1,18 @@
 import type { Clock } from '../clock/clock.js';
-import { isUserId, LABEL_MANAGED, workspaceNames } from '../naming/workspace-names.js';
+import {
+  isUserId,
+  LABEL_MANAGED,
+  type WorkspaceNames,
+  workspaceNames,
+} from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { renderWorkspaceUnits, unitLabels } from '../quadlet/workspace-units.js';
 import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driver.js';
 import { absentStatus, statusOf } from './container-status.js';
 import type { WorkspaceDriver, WorkspaceSettings, WorkspaceStatus } from './driver.js';
 import { waitUntilExecable } from './execable.js';
-import { podmanOperations } from './podman-operations.js';
+import { createNameChoice } from './name-choice.js';
+import { podmanHolder, podmanOperations } from './podman-operations.js';
 import { inTurn, type StartQueue } from './start-queue.js';
 import { createDaemonReload, type Systemctl } from './systemctl.js';
 import { createUnitFiles } from './unit-files.js';
@@ -24,7 +30,16 @@ export interface QuadletDriverDeps {
   starts?: StartQueue;
 }
 
-const CONTAINER_FILE = /^claude-web-user-(.+)\.container$/;
+/** A unit file's user id: plain names, or those of the installation `own` (if any). */
+function unitFileUser(fileName: string, own: string | undefined): WorkspaceNames | undefined {
+  const plain = /^claude-web-user-(.+)\.container$/.exec(fileName)?.[1];
+  if (plain !== undefined) return isUserId(plain) ? workspaceNames(plain) : undefined;
+  const prefix = own === undefined ? undefined : `claude-web-${own}-user-`;
+  if (!prefix || !fileName.startsWith(prefix) || !fileName.endsWith('.container')) return undefined;
+  const userId = fileName.slice(prefix.length, -'.container'.length);
+  // Files that no valid user id could have produced are not ours.
+  return isUserId(userId) ? workspaceNames(userId, own) : undefined;
+}
 const UNIT_PROPERTIES = [
   '-p',
   'InactiveEnterTimestamp',
@@ -39,7 +54,7 @@ const UNIT_PROPERTIES = [
  * and the labels its unit file gives the container.
  */
 function stoppedUnitStatus(
-  userId: string,
+  names: WorkspaceNames,
   block: string,
   labels: Record<string, string>,
 ): WorkspaceStatus {
@@ -47,7 +62,7 @@ function stoppedUnitStatus(
   const at = Number(props.InactiveEnterTimestamp?.replace('@', ''));
   const status = Number(props.ExecMainStatus);
   return {
-    ...absentStatus(userId),
+    ...absentStatus(names),
     state: 'stopped',
     finishedAt: at > 0 ? new Date(at * 1000) : undefined,
     exitCode: Number.isFinite(status) && at > 0 ? status : undefined,
@@ -66,35 +81,40 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
   const { podman, clock, settings, systemctl, attach } = deps;
   const files = createUnitFiles(deps.unitDir);
   const daemonReload = createDaemonReload(systemctl);
+  const fileLabels = async (names: WorkspaceNames) => {
+    const content = await files.read(names.containerUnitFile);
+    return content === undefined ? undefined : unitLabels(content);
+  };
+  const names = createNameChoice({
+    installation: settings.installation,
+    held: podmanHolder(podman, fileLabels),
+  });
+  const { namesOf } = names;
 
   /**
    * Stopped workspaces from their units' last run, for users whose unit files exist: one
    * `systemctl show` for all of them.
    */
-  async function unitStatuses(withUnits: string[]): Promise<WorkspaceStatus[]> {
+  async function unitStatuses(withUnits: WorkspaceNames[]): Promise<WorkspaceStatus[]> {
     if (withUnits.length === 0) return [];
-    const services = withUnits.map((u) => workspaceNames(u).containerService);
+    const services = withUnits.map((u) => u.containerService);
     const show = await systemctl(['show', ...services, '--timestamp=unix', ...UNIT_PROPERTIES]);
     // One block of properties per unit, in the order asked, separated by blank lines.
     const blocks = show.trim().split(/\n\s*\n/);
-    const contents = await Promise.all(
-      withUnits.map((u) => files.read(workspaceNames(u).containerUnitFile)),
-    );
-    return withUnits.map((userId, i) =>
-      stoppedUnitStatus(userId, blocks[i] ?? '', unitLabels(contents[i] ?? '')),
-    );
+    const labels = await Promise.all(withUnits.map(fileLabels));
+    return withUnits.map((u, i) => stoppedUnitStatus(u, blocks[i] ?? '', labels[i] ?? {}));
   }
 
-  async function unitStatus(userId: string): Promise<WorkspaceStatus> {
-    if (!(await files.exists(workspaceNames(userId).containerUnitFile)))
-      return absentStatus(userId);
-    return (await unitStatuses([userId]))[0] ?? absentStatus(userId);
+  async function unitStatus(own: WorkspaceNames): Promise<WorkspaceStatus> {
+    if (!(await files.exists(own.containerUnitFile))) return absentStatus(own);
+    return (await unitStatuses([own]))[0] ?? absentStatus(own);
   }
 
   async function status(userId: string): Promise<WorkspaceStatus> {
-    const found = await podman.containers.findByName(workspaceNames(userId).container);
+    const own = await namesOf(userId);
+    const found = await podman.containers.findByName(own.container);
     const fromContainer = found && statusOf(found);
-    return fromContainer?.state === 'running' ? fromContainer : unitStatus(userId);
+    return fromContainer?.state === 'running' ? fromContainer : unitStatus(own);
   }
 
   return {
@@ -103,49 +123,50 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
       podman,
       attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
       image: settings.image,
+      names,
     }),
     status,
     async ensure(userId, options = {}) {
-      const names = workspaceNames(userId);
-      const units = renderWorkspaceUnits({ ...settings, userId });
+      const own = await namesOf(userId);
+      const ownNames = own.container !== workspaceNames(userId).container;
+      const units = renderWorkspaceUnits({ ...settings, userId, ownNames });
       if (await files.write([units.volume, units.container])) await daemonReload();
       const current = await status(userId);
       // Only a container started just now may not take commands yet: one that runs does.
       if (current.state === 'running') return current;
       await inTurn(
         deps.starts,
-        () => systemctl(['start', names.containerService]),
+        () => systemctl(['start', own.containerService]),
         options.onProgress,
       );
-      await waitUntilExecable(podman, clock, names.container);
+      await waitUntilExecable(podman, clock, own.container);
       return status(userId);
     },
     async stop(userId) {
-      const names = workspaceNames(userId);
-      if (await files.exists(names.containerUnitFile))
-        await systemctl(['stop', names.containerService]);
+      const own = await namesOf(userId);
+      if (await files.exists(own.containerUnitFile))
+        await systemctl(['stop', own.containerService]);
     },
     async remove(userId) {
-      const names = workspaceNames(userId);
-      if (await files.exists(names.containerUnitFile))
-        await systemctl(['stop', names.containerService]);
-      if (await files.remove([names.containerUnitFile, names.volumeUnitFile])) await daemonReload();
+      const own = await namesOf(userId);
+      if (await files.exists(own.containerUnitFile))
+        await systemctl(['stop', own.containerService]);
+      if (await files.remove([own.containerUnitFile, own.volumeUnitFile])) await daemonReload();
       // A container left by an earlier, interrupted start would block the name.
-      if (await podman.containers.exists(names.container)) {
-        await podman.containers.remove(names.container, { force: true, timeoutSeconds: 0 });
+      if (await podman.containers.exists(own.container)) {
+        await podman.containers.remove(own.container, { force: true, timeoutSeconds: 0 });
       }
     },
     async list() {
       const running = (await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] })).flatMap(
         (c) => statusOf(c) ?? [],
       );
-      const seen = new Set(running.map((w) => w.userId));
-      const unitUsers = (await files.list())
-        .flatMap((f) => CONTAINER_FILE.exec(f)?.[1] ?? [])
-        // Files that no valid user id could have produced are not ours.
-        .filter(isUserId);
+      const seen = new Set(running.map((w) => w.container));
+      const units = (await files.list()).flatMap(
+        (f) => unitFileUser(f, settings.installation) ?? [],
+      );
       // Listed from the unit directory, so their files exist.
-      const stopped = await unitStatuses(unitUsers.filter((u) => !seen.has(u)));
+      const stopped = await unitStatuses(units.filter((u) => !seen.has(u.container)));
       return [...running, ...stopped];
     },
   };

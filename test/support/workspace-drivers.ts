@@ -27,25 +27,32 @@ export interface Subject {
   /** The systemd test host, for the quadlet driver. */
   host?: SystemdHost;
 }
-export type Factory = [kind: string, make: () => Promise<Subject>];
+/** A driver of one kind; `overrides` change its settings (another installation, say). */
+export type Factory = [
+  kind: string,
+  make: (overrides?: Partial<WorkspaceSettings>) => Promise<Subject>,
+];
 
 const libpod = (podman: PodmanClient, settings: WorkspaceSettings): Factory => [
   'libpod on Podman 4.3 without systemd',
-  async () => ({
+  async (overrides = {}) => ({
     podman,
-    driver: serializePerUser(createLibpodDriver({ podman, clock: systemClock, settings })),
+    driver: serializePerUser(
+      createLibpodDriver({ podman, clock: systemClock, settings: { ...settings, ...overrides } }),
+    ),
   }),
 ];
 
 const quadlet = (host: SystemdHost, settings: WorkspaceSettings): Factory => [
   'quadlet on Podman 5 under systemd --user',
-  async () => {
+  async (overrides = {}) => {
     const unitDir = `${HOST_USER.home}/.config/containers/systemd`;
     await host.user(['mkdir', '-p', unitDir]);
     const podman = createPodmanClient({ socketPath: host.podmanSocket() });
     // The test host has no memory, CPU or pids controller to enforce limits with.
     const unlimited = {
       ...settings,
+      ...overrides,
       memoryBytes: undefined,
       cpus: undefined,
       pidsLimit: undefined,
