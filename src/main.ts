@@ -15,8 +15,8 @@ import { type Config, loadConfig } from './config/load-config.js';
 import { isAppError } from './errors/app-error.js';
 import { startServer } from './http/server.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { ensurePodmanService } from './podman/service.js';
 import { CLOSE } from './terminals/protocol.js';
+import { startRuntimeIfMissing } from './workspaces/create-driver.js';
 import { reportWorkspaces } from './workspaces/report.js';
 
 /**
@@ -64,27 +64,6 @@ async function runCommand(
   }
 }
 
-/** Without a Podman API socket the server starts the service itself, and says so. */
-async function startPodmanIfMissing(config: Config, clock: Clock, log: Logger): Promise<void> {
-  const { socketPath } = config.podman;
-  const started = await ensurePodmanService({
-    socketPath,
-    binary: 'podman',
-    env: config.podman.clientEnv,
-    clock,
-  });
-  if (started.outcome === 'started')
-    log.warn(
-      { socket: socketPath, pid: started.pid },
-      'no Podman API socket: started `podman system service` for it; with systemd, `systemctl --user enable --now podman.socket` starts it on demand instead',
-    );
-  if (started.outcome === 'unavailable')
-    log.warn(
-      { socket: socketPath, why: started.why },
-      'no Podman API socket, and none could be started',
-    );
-}
-
 /** The database (nobody is attached yet: every live session is detached) and workspaces. */
 async function prepare(parts: Parts, config: Config, clock: Clock, log: Logger) {
   const database = await parts.database.get();
@@ -105,7 +84,7 @@ async function prepare(parts: Parts, config: Config, clock: Clock, log: Logger) 
 async function serve(config: Config): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const clock = systemClock;
-  await startPodmanIfMissing(config, clock, log);
+  await startRuntimeIfMissing(config, clock, log);
   const parts = openParts(config, clock, log);
   await prepare(parts, config, clock, log);
   const server = await composeServer(config, parts, {

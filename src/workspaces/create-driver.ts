@@ -4,6 +4,7 @@ import type { Config } from '../config/load-config.js';
 import type { Logger } from '../log/logger.js';
 import type { Counters } from '../metrics/counters.js';
 import { createPodmanClient, type PodmanClient } from '../podman/client.js';
+import { ensurePodmanService } from '../podman/service.js';
 import type { AttachSettings } from './attach-driver.js';
 import type { WorkspaceDriver, WorkspaceSettings } from './driver.js';
 import { createImageBuilder, type ImageBuilder } from './image-builder.js';
@@ -123,4 +124,28 @@ export async function openWorkspaces(deps: {
     },
   });
   return { driver, images, close: () => podman.close() };
+}
+
+/**
+ * Without a Podman API socket the server starts the service itself (when `podman` is
+ * installed), and says so; the drivers then find it as usual.
+ */
+export async function startRuntimeIfMissing(config: Config, clock: Clock, log: Logger) {
+  const { socketPath } = config.podman;
+  const started = await ensurePodmanService({
+    socketPath,
+    binary: 'podman',
+    env: config.podman.clientEnv,
+    clock,
+  });
+  if (started.outcome === 'started')
+    log.warn(
+      { socket: socketPath, pid: started.pid },
+      'no Podman API socket: started `podman system service` for it; with systemd, `systemctl --user enable --now podman.socket` starts it on demand instead',
+    );
+  if (started.outcome === 'unavailable')
+    log.warn(
+      { socket: socketPath, why: started.why },
+      'no Podman API socket, and none could be started',
+    );
 }
