@@ -31,6 +31,14 @@ export function isPodmanError(error: unknown, status?: number): error is PodmanE
   return error instanceof PodmanError && (status === undefined || error.status === status);
 }
 
+/** `operation`'s result, or undefined where Podman answered 404: there is no such thing. */
+export async function unlessMissing<T>(operation: Promise<T>): Promise<T | undefined> {
+  return operation.catch((error: unknown) => {
+    if (isPodmanError(error, 404)) return undefined;
+    throw error;
+  });
+}
+
 /** Podman's socket could not be reached at all: nothing was asked, nothing answered. */
 export function podmanUnreachable(socketPath: string, cause: unknown): AppError {
   const reason = (cause as NodeJS.ErrnoException | undefined)?.code ?? String(cause);

@@ -16,18 +16,21 @@ export interface Installation {
 /** Whose a labelled thing is: ours, another installation's, or an older one we adopt. */
 function owner(installation: Installation) {
   let known: Promise<Set<string>> | undefined;
+  const read = () => {
+    known = installation.users();
+    return known;
+  };
+  const judge = (users: Set<string>) => (userId: string, label: string | undefined) =>
+    label === undefined ? users.has(userId) : label === installation.id;
   return {
-    /** Asks the database once per listing, not once per workspace. */
-    fresh() {
-      known = installation.users();
+    /** For a listing: the users read once, just now, judge every item. */
+    async judgeAll() {
+      return judge(await read());
     },
     async mine(userId: string, label: string | undefined): Promise<boolean> {
-      if (label !== undefined) return label === installation.id;
-      known ??= installation.users();
-      if ((await known).has(userId)) return true;
+      if (judge(await (known ?? read()))(userId, label)) return true;
       // A user added since the set was read: read it again before calling anything foreign.
-      known = installation.users();
-      return (await known).has(userId);
+      return label === undefined && (await read()).has(userId);
     },
   };
 }
@@ -60,9 +63,8 @@ export function scopeToInstallation(
     throw foreignWorkspace(home.name, home.installation ?? 'unlabelled');
   }
   async function onlyMine<T>(items: T[], key: (item: T) => [string, string | undefined]) {
-    owners.fresh();
-    const mine = await Promise.all(items.map((item) => owners.mine(...key(item))));
-    return items.filter((_, i) => mine[i]);
+    const mine = await owners.judgeAll();
+    return items.filter((item) => mine(...key(item)));
   }
 
   return {

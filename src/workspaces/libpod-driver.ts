@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { LABEL_MANAGED, type WorkspaceNames, workspaceLabels } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
-import { isPodmanError } from '../podman/errors.js';
+import { unlessMissing } from '../podman/errors.js';
 import type { SpecGenerator } from '../podman/types.js';
 import { SUDO_CAPABILITIES } from '../quadlet/workspace-units.js';
 import { type AttachSettings, createAttach, DEFAULT_ATTACH } from './attach-driver.js';
@@ -83,16 +83,16 @@ export function createLibpodDriver({
     },
     async stop(userId) {
       const { container } = await namesOf(userId);
-      await ignoreMissing(
+      await unlessMissing(
         podman.containers.stop(container, { timeoutSeconds: settings.stopTimeoutSeconds }),
       );
     },
     async remove(userId) {
       const { container } = await namesOf(userId);
-      await ignoreMissing(
+      await unlessMissing(
         podman.containers.stop(container, { timeoutSeconds: settings.stopTimeoutSeconds }),
       );
-      await ignoreMissing(podman.containers.remove(container, { force: true, timeoutSeconds: 0 }));
+      await unlessMissing(podman.containers.remove(container, { force: true, timeoutSeconds: 0 }));
     },
     async list() {
       const all = await podman.containers.list({ labels: [`${LABEL_MANAGED}=true`] });
@@ -124,10 +124,4 @@ function containerSpec(names: WorkspaceNames, s: WorkspaceSettings): SpecGenerat
       pids: s.pidsLimit === undefined ? undefined : { limit: s.pidsLimit },
     },
   };
-}
-
-async function ignoreMissing(operation: Promise<void>): Promise<void> {
-  await operation.catch((error: unknown) => {
-    if (!isPodmanError(error, 404)) throw error;
-  });
 }

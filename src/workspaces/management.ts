@@ -164,10 +164,9 @@ export function createWorkspaceManagement(deps: ManagementDeps) {
 
     async logs(ref: string, tail = 100) {
       const { userId } = await resolve(ref);
-      const { container } = await workspaces.status(userId);
       const logs = await workspaces.logs(userId, { tail });
-      if (logs === undefined) throw managementErrors.noContainer(container, ref);
-      return logs;
+      if (logs !== undefined) return logs;
+      throw managementErrors.noContainer((await workspaces.status(userId)).container, ref);
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   type WorkspaceNames,
 } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
-import { isPodmanError } from '../podman/errors.js';
+import { isPodmanError, unlessMissing } from '../podman/errors.js';
 import type { PodmanEvent, VolumeInfo } from '../podman/types.js';
 import type { AttachToContainer } from './attach-driver.js';
 import type { Home, WorkspaceDeath, WorkspaceDriver } from './driver.js';
@@ -42,17 +42,13 @@ export function podmanOperations(deps: {
       return podman.exec.run(name, command, options);
     },
     attach: async (userId, options) => deps.attach(await container(userId), options),
-    async logs(userId, { tail }) {
-      return podman.containers.logs(await container(userId), { tail }).catch((error: unknown) => {
-        if (isPodmanError(error, 404)) return undefined;
-        throw error;
-      });
-    },
+    logs: async (userId, { tail }) =>
+      unlessMissing(podman.containers.logs(await container(userId), { tail })),
     deaths: (options) => followDeaths(podman, options),
     homes: {
       list: () => listHomes(podman),
       async get(userId) {
-        const found = await inspectVolume(podman, (await namesOf(userId)).volume);
+        const found = await unlessMissing(podman.volumes.inspect((await namesOf(userId)).volume));
         return found && homeOf(found);
       },
       async remove(userId) {
@@ -86,13 +82,6 @@ async function followDeaths(
   })();
 }
 
-async function inspectVolume(podman: PodmanClient, name: string) {
-  return podman.volumes.inspect(name).catch((error: unknown) => {
-    if (isPodmanError(error, 404)) return undefined;
-    throw error;
-  });
-}
-
 /**
  * What holds a workspace's names in Podman: its container, or else its volume; `unit`
  * asks further where a driver keeps more (the quadlet driver's unit files).
@@ -104,7 +93,7 @@ export function podmanHolder(
   return async (names) => {
     const container = await podman.containers.findByName(names.container);
     if (container) return { labels: container.Labels ?? {} };
-    const volume = await inspectVolume(podman, names.volume);
+    const volume = await unlessMissing(podman.volumes.inspect(names.volume));
     if (volume) return { labels: volume.Labels ?? {} };
     const labels = await unit?.(names);
     return labels && { labels };
