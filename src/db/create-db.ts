@@ -121,6 +121,20 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 }
 
 /**
+ * The embedded database's own memory: PostgreSQL's default 128 MB of shared buffers made
+ * an idle server 309 MB resident; 16 MB (thousands of pages, far more than this schema's
+ * rows) made it 161-189 MB (bench/idle-memory.ts). PGlite ignores postgresql.conf; these
+ * go on its command line.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * Where the tables are. PGlite 0.3 used `template1` when asked for no database, 0.4 uses
+ * `postgres`: data directories made before keep their tables in `template1`.
+ */
+export const EMBEDDED_DATABASE = 'template1';
+
+/**
  * Starts PGlite and brings its schema up to date. A start that fails on a directory that
  * was empty before is tried again from empty (a first start on a busy machine once aborted
  * in PGlite's shutdown); the error reported is always the first one, never the abort of
@@ -128,7 +142,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
  */
 async function startPglite(dataDir: string | undefined, attempts: number): Promise<PGlite> {
   for (let attempt = 1; ; attempt++) {
-    const client = dataDir ? new PGlite(dataDir) : new PGlite();
+    const client = new PGlite({
+      dataDir,
+      database: EMBEDDED_DATABASE,
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
+    });
     let migrating = false;
     try {
       await client.waitReady;

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../src/db/create-db.js';
+import { createDb, EMBEDDED_DATABASE } from '../../src/db/create-db.js';
 import { createServerStateRepository } from '../../src/db/server-state-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { isAppError } from '../../src/errors/app-error.js';
@@ -32,6 +33,18 @@ describe('embedded PGlite in a data directory', () => {
     await second.close();
     expect(users.map((u) => u.username)).toEqual(['alice']);
     expect(kept).toBe(installation);
+  });
+
+  it('keeps the tables in template1, where data directories of earlier versions have them', async () => {
+    const database = await createDb({ kind: 'pglite', dataDir: join(dir, 'kept') });
+    await createUsersRepository(database).create({ username: 'bob', now });
+    await database.close();
+    // Earlier versions (PGlite 0.3) opened the directory's template1 without being asked.
+    const raw = new PGlite({ dataDir: join(dir, 'kept'), database: 'template1' });
+    const { rows } = await raw.query<{ username: string }>('select username from users');
+    await raw.close();
+    expect(EMBEDDED_DATABASE).toBe('template1');
+    expect(rows.map((r) => r.username)).toEqual(['bob']);
   });
 
   it('refuses a second process while one has it open, naming the holder', async () => {
