@@ -5,7 +5,7 @@ import type { User, UsersRepository } from '../db/users-repository.js';
 import { authErrors } from './errors.js';
 import { createHashingQueue, type HashingQueue } from './hashing-queue.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, isOutdated, rehashPassword, verifyPassword } from './passwords.js';
 import { checkUsername } from './usernames.js';
 
 export interface AuthServiceDeps {
@@ -29,6 +29,28 @@ export function createAuthService(deps: AuthServiceDeps) {
   // wrong password, so timing does not tell which usernames exist.
   const decoy = hashPassword(randomBytes(16).toString('hex'));
 
+  /** A hash of older parameters is replaced while the password is at hand (the login). */
+  async function rehash(userId: number, previous: string, password: string) {
+    const next = await hashing.run(() => rehashPassword(password)).catch(() => undefined);
+    if (next) await users.replacePasswordHash(userId, previous, next);
+  }
+
+  /** The user whose password this is; throws `auth.busy` at once when the line is full. */
+  async function checked(username: string, password: string, address: string) {
+    const admission = hashing.admit();
+    try {
+      await limiter.begin(username, address);
+      const user = await users.findByUsername(username);
+      const hash = user?.passwordHash ?? (await decoy);
+      const ok = await admission.run(() => verifyPassword(hash, password));
+      if (!user || !ok || user.disabledAt || !user.passwordHash)
+        throw authErrors.invalidCredentials();
+      return { ...user, passwordHash: user.passwordHash };
+    } finally {
+      admission.leave();
+    }
+  }
+
   return {
     /** Returns a new session token for the cookie; throws invalid_credentials or rate_limited. */
     async login(
@@ -36,13 +58,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       password: string,
       address: string,
     ): Promise<{ token: string; user: User; expiresAt: Date }> {
-      await limiter.begin(username, address);
-      const user = await users.findByUsername(username);
-      const hash = user?.passwordHash ?? (await decoy);
-      const ok = await hashing.run(() => verifyPassword(hash, password));
-      if (!user || !ok || user.disabledAt || !user.passwordHash)
-        throw authErrors.invalidCredentials();
+      const user = await checked(username, password, address);
       await limiter.succeed(username, address);
+      if (isOutdated(user.passwordHash)) await rehash(user.id, user.passwordHash, password);
       const token = randomBytes(32).toString('base64url');
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + idleMs);

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './create-db.js';
 import { sqlState, UNIQUE_VIOLATION, userErrors } from './errors.js';
 import { users } from './schema.js';
@@ -46,6 +46,14 @@ export function createUsersRepository({ db }: { db: Db }) {
 
     list(): Promise<User[]> {
       return db.select().from(users).orderBy(asc(users.id));
+    },
+
+    /** Replaces the user's password hash, unless it is no longer `previous` (changed meanwhile). */
+    async replacePasswordHash(id: number, previous: string, next: string): Promise<void> {
+      await db
+        .update(users)
+        .set({ passwordHash: next })
+        .where(and(eq(users.id, id), eq(users.passwordHash, previous)));
     },
 
     async disable(id: number, now: Date): Promise<User> {

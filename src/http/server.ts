@@ -5,6 +5,7 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '../log/logger.js';
 import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
+import { requestsInTurns } from './request-turns.js';
 
 export interface RunningServer {
   /** The Node HTTP server, for WebSocket upgrades. */
@@ -36,7 +37,7 @@ export function startServer(
   // Node's own answer to a missing Host has no body; the listener's is the JSON error.
   const server = createServer(
     { requireHostHeader: false },
-    getRequestListener(app.fetch, { errorHandler }),
+    requestsInTurns(getRequestListener(app.fetch, { errorHandler })),
   );
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {

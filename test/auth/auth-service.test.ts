@@ -1,3 +1,4 @@
+import argon2 from 'argon2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthService } from '../../src/auth/auth-service.js';
 import { createLoginLimiter, DEFAULT_SLOW_DOWN, slowDownMs } from '../../src/auth/login-limiter.js';
@@ -51,6 +52,22 @@ describe.each(targets)('logging in, on $kind', (target) => {
     expect(user.username).toBe('alice');
     expect(expiresAt).toEqual(new Date(clock.now().getTime() + 3600_000));
     expect((await auth.authenticate(token)).username).toBe('alice');
+  });
+
+  it('rehashes a password hashed in four lanes (older servers) at its next login, in one', async () => {
+    const bob = await users.create({
+      username: 'bob',
+      passwordHash: await argon2.hash(PASSWORD, { type: argon2.argon2id, parallelism: 4 }),
+      now: clock.now(),
+    });
+    await auth.login('bob', PASSWORD, '10.0.0.1');
+    const rehashed = (await users.get(bob.id)).passwordHash ?? '';
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=65536,p=1,t=3\$/);
+    expect(await argon2.verify(rehashed, PASSWORD)).toBe(true);
+    await expect(auth.login('bob', 'wrong password here', '10.0.0.1')).rejects.toMatchObject({
+      code: 'auth.invalid_credentials',
+    });
+    expect((await auth.login('bob', PASSWORD, '10.0.0.1')).user.id).toBe(bob.id);
   });
 
   it('stores only a hash of the token', async () => {
@@ -185,7 +202,7 @@ describe('passwords', () => {
   it('refuses short ones', async () => {
     await expect(hashPassword('short')).rejects.toMatchObject({ code: 'auth.weak_password' });
   });
-  it('are hashed with argon2id', async () => {
-    expect(await hashPassword(PASSWORD)).toMatch(/^\$argon2id\$v=19\$/);
+  it('are hashed with argon2id, 64 MiB and 3 passes in one lane (one thread per hash)', async () => {
+    expect(await hashPassword(PASSWORD)).toMatch(/^\$argon2id\$v=19\$m=65536,p=1,t=3\$/);
   });
 });

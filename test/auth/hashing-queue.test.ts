@@ -52,4 +52,26 @@ describe('the password hashing queue', () => {
     await expect(queue.run(async () => Promise.reject(new Error('bad hash')))).rejects.toThrow();
     expect(await queue.run(async () => 'next')).toBe('next');
   });
+
+  it('counts an admission in its line before its work runs, until it runs or leaves', async () => {
+    const queue = createHashingQueue({ concurrency: 1, maxWaiting: 1 });
+    const w = works();
+    const first = queue.admit();
+    const second = queue.admit();
+    expect(() => queue.admit()).toThrow(expect.objectContaining({ code: 'auth.busy' }));
+    second.leave();
+    second.leave();
+    const third = queue.admit();
+    expect(() => queue.admit()).toThrow(expect.objectContaining({ code: 'auth.busy' }));
+    const running = first.run(w.work);
+    const next = third.run(w.work);
+    await w.settle();
+    expect(w.running()).toBe(1);
+    w.releases.shift()?.();
+    await w.settle();
+    w.releases.shift()?.();
+    expect(await Promise.all([running, next])).toEqual(['done', 'done']);
+    expect(await queue.run(async () => 'free again')).toBe('free again');
+    expect(await queue.run(async () => 'and again')).toBe('and again');
+  });
 });
