@@ -50,13 +50,20 @@ export function scopeToInstallation(
   installation: Installation,
 ): WorkspaceDriver {
   const owners = owner(installation);
+  // Users whose workspace was found to be this installation's: a workspace does not change
+  // hands while it exists, so every attach need not ask the runtime again (200 terminals
+  // opening at once asked it 200 more times). Forgotten when the workspace is removed.
+  const confirmed = new Set<string>();
 
-  async function owned(userId: string): Promise<WorkspaceStatus> {
+  async function owned(userId: string): Promise<string> {
+    if (confirmed.has(userId)) return userId;
     const status = await driver.status(userId);
     const label = labelOf(status);
-    if (status.state !== 'absent' && !(await owners.mine(userId, label)))
+    if (status.state === 'absent') return userId;
+    if (!(await owners.mine(userId, label)))
       throw foreignWorkspace(status.container, label ?? 'unlabelled');
-    return status;
+    confirmed.add(userId);
+    return userId;
   }
   async function ownedHome(home: Home | undefined): Promise<Home | undefined> {
     if (!home || (await owners.mine(home.userId, home.installation))) return home;
@@ -70,16 +77,20 @@ export function scopeToInstallation(
   return {
     ...driver,
     async ensure(userId, options) {
-      await owned(userId);
-      await ownedHome(await driver.homes.get(userId));
+      if (!confirmed.has(userId)) {
+        await owned(userId);
+        await ownedHome(await driver.homes.get(userId));
+      }
       return driver.ensure(userId, options);
     },
-    stop: async (userId) => driver.stop((await owned(userId)).userId),
-    remove: async (userId) => driver.remove((await owned(userId)).userId),
-    run: async (userId, command, options) =>
-      driver.run((await owned(userId)).userId, command, options),
-    attach: async (userId, options) => driver.attach((await owned(userId)).userId, options),
-    logs: async (userId, options) => driver.logs((await owned(userId)).userId, options),
+    stop: async (userId) => driver.stop(await owned(userId)),
+    async remove(userId) {
+      await driver.remove(await owned(userId));
+      confirmed.delete(userId);
+    },
+    run: async (userId, command, options) => driver.run(await owned(userId), command, options),
+    attach: async (userId, options) => driver.attach(await owned(userId), options),
+    logs: async (userId, options) => driver.logs(await owned(userId), options),
     list: async () => onlyMine(await driver.list(), (w) => [w.userId, labelOf(w)]),
     async deaths(options) {
       const all = await driver.deaths(options);
@@ -94,6 +105,7 @@ export function scopeToInstallation(
       async remove(userId) {
         await ownedHome(await driver.homes.get(userId));
         await driver.homes.remove(userId);
+        confirmed.delete(userId);
       },
     },
   };
