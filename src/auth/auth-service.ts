@@ -3,9 +3,10 @@ import type { Clock } from '../clock/clock.js';
 import type { AuthSessionsRepository } from '../db/auth-sessions-repository.js';
 import type { User, UsersRepository } from '../db/users-repository.js';
 import { authErrors } from './errors.js';
+import { createInProcessHasher, type PasswordHasher } from './hasher.js';
 import { createHashingQueue, type HashingQueue } from './hashing-queue.js';
 import type { LoginLimiter } from './login-limiter.js';
-import { hashPassword, isOutdated, rehashPassword, verifyPassword } from './passwords.js';
+import { isOutdated } from './passwords.js';
 import { checkUsername } from './usernames.js';
 
 export interface AuthServiceDeps {
@@ -15,8 +16,10 @@ export interface AuthServiceDeps {
   clock: Clock;
   /** How long a login lasts without use. */
   idleMs?: number;
-  /** Where password checks wait their turn (default: 2 at once, 64 waiting). */
+  /** Where password checks wait their turn (default: all cores but one, 64 waiting). */
   hashing?: HashingQueue;
+  /** Where hashes are made and checked (default: in this process). */
+  hasher?: PasswordHasher;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -25,13 +28,23 @@ export function createAuthService(deps: AuthServiceDeps) {
   const { users, authSessions, limiter, clock } = deps;
   const idleMs = deps.idleMs ?? 7 * 24 * 3600_000;
   const hashing = deps.hashing ?? createHashingQueue();
+  const hasher = deps.hasher ?? createInProcessHasher();
   // Verifying against a real hash for unknown usernames keeps their answer as slow as a
-  // wrong password, so timing does not tell which usernames exist.
-  const decoy = hashPassword(randomBytes(16).toString('hex'));
+  // wrong password, so timing does not tell which usernames exist. Made at the first need.
+  let decoy: Promise<string> | undefined;
+  const decoyHash = (): Promise<string> => {
+    if (decoy) return decoy;
+    const made = hasher.hash(randomBytes(16).toString('hex'));
+    made.catch(() => {
+      if (decoy === made) decoy = undefined;
+    });
+    decoy = made;
+    return made;
+  };
 
   /** A hash of older parameters is replaced while the password is at hand (the login). */
   async function rehash(userId: number, previous: string, password: string) {
-    const next = await hashing.run(() => rehashPassword(password)).catch(() => undefined);
+    const next = await hashing.run(() => hasher.hash(password)).catch(() => undefined);
     if (next) await users.replacePasswordHash(userId, previous, next);
   }
 
@@ -41,8 +54,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     try {
       await limiter.begin(username, address);
       const user = await users.findByUsername(username);
-      const hash = user?.passwordHash ?? (await decoy);
-      const ok = await admission.run(() => verifyPassword(hash, password));
+      const ok = await admission.run(async () =>
+        hasher.verify(user?.passwordHash ?? (await decoyHash()), password),
+      );
       if (!user || !ok || user.disabledAt || !user.passwordHash)
         throw authErrors.invalidCredentials();
       return { ...user, passwordHash: user.passwordHash };

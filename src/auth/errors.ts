@@ -10,6 +10,11 @@ export const authErrors = {
     new AppError('auth.busy', 'too many logins at once; try again in a moment', {
       details: { retryAfterSeconds: 1 },
     }),
+  /** The process that checks passwords failed (it is started again at the next login). */
+  hashingFailed: (reason: string) =>
+    new AppError('auth.hashing_failed', `passwords cannot be checked just now: ${reason}`, {
+      details: { retryAfterSeconds: 1 },
+    }),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError(
       'auth.rate_limited',

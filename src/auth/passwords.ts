@@ -10,20 +10,16 @@ export const MIN_PASSWORD_LENGTH = 12;
  * terminals' echo p50 from 1 to 3.4 ms; in one lane it stays at 1.0 ms. The work per hash,
  * and so the cost of guessing, is the same.
  */
-const HASHING = { type: argon2.argon2id, memoryCost: 65_536, timeCost: 3, parallelism: 1 } as const;
+export const HASHING = {
+  type: argon2.argon2id,
+  memoryCost: 65_536,
+  timeCost: 3,
+  parallelism: 1,
+} as const;
 
 /** Encoded with its parameters, so that hashes made with other ones still verify. */
 export async function hashPassword(password: string): Promise<string> {
   if (password.length < MIN_PASSWORD_LENGTH) throw authErrors.weakPassword(MIN_PASSWORD_LENGTH);
-  return argon2.hash(password, HASHING);
-}
-
-export function verifyPassword(hash: string, password: string): Promise<boolean> {
-  return argon2.verify(hash, password);
-}
-
-/** A password already in use, hashed again with today's parameters (no length rule: it is not new). */
-export function rehashPassword(password: string): Promise<string> {
   return argon2.hash(password, HASHING);
 }
 

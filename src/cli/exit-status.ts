@@ -29,6 +29,7 @@ export const exitStatusByCode: Readonly<Record<ErrorCode, ExitStatus>> = {
   'admin.not_confirmed': EXIT.failed,
   'auth.busy': EXIT.failed,
   'auth.forbidden': EXIT.failed,
+  'auth.hashing_failed': EXIT.failed,
   'auth.invalid_credentials': EXIT.failed,
   'auth.rate_limited': EXIT.failed,
   'auth.unauthenticated': EXIT.failed,

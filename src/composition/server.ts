@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createAuthService } from '../auth/auth-service.js';
+import { createNicedHasher } from '../auth/hasher.js';
 import { createLoginLimiter } from '../auth/login-limiter.js';
 import {
   createProxyAddresses,
@@ -47,11 +48,13 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     parts.repos(),
     parts.workspaces.get(),
   ]);
+  const hasher = createNicedHasher({ clock, log });
   const auth = createAuthService({
     users: repos.users,
     authSessions: repos.authSessions,
     limiter: createLoginLimiter({ attempts: repos.loginAttempts, clock }),
     clock,
+    hasher,
   });
   const sessionsService = createSessionsService({
     sessions: repos.sessions,
@@ -148,6 +151,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     /** Stops, then closes the database and the workspace driver's connection. */
     async close() {
       stop();
+      hasher.close();
       await parts.close();
     },
   };

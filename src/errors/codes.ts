@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'admin.not_confirmed',
   'auth.busy',
   'auth.forbidden',
+  'auth.hashing_failed',
   'auth.invalid_credentials',
   'auth.rate_limited',
   'auth.unauthenticated',

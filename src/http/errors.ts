@@ -20,6 +20,7 @@ export const statusByCode: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   'auth.unauthenticated': 401,
   'auth.rate_limited': 429,
   'auth.busy': 429,
+  'auth.hashing_failed': 503,
   'auth.untrusted_proxy': 403,
   'auth.forbidden': 403,
   'admin.not_confirmed': 400,

@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createInProcessHasher,
+  createNicedHasher,
+  type PasswordHasher,
+} from '../../src/auth/hasher.js';
+import { eventually } from '../support/eventually.js';
+import { createFakeClock } from '../support/fake-clock.js';
+
+const PASSWORD = 'correct horse battery';
+
+/** A logger that keeps what it was told, and the pid of each hashing child it started. */
+function recordingLog() {
+  const lines: { msg: string; pid?: number }[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const children = () =>
+    lines.filter((l) => l.msg === 'password hashing child started').map((l) => l.pid ?? 0);
+  return { log, lines, children };
+}
+
+/**
+ * The nice value of every thread of a process (field 19 of /proc/PID/task/TID/stat: on
+ * Linux it is each thread's), or undefined once the process is gone.
+ */
+function niceOf(pid: number): number | undefined {
+  try {
+    const values = readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    return new Set(values).size === 1 ? values[0] : Number.NaN;
+  } catch {
+    return undefined;
+  }
+}
+
+const hashers: { kind: string; make: () => PasswordHasher }[] = [
+  { kind: 'in process', make: createInProcessHasher },
+  {
+    kind: 'in a niced child',
+    make: () => createNicedHasher({ clock: createFakeClock(), log: recordingLog().log }),
+  },
+];
+
+describe.each(hashers)('password hashing $kind', ({ make }) => {
+  let hasher: PasswordHasher;
+  afterEach(() => hasher.close());
+
+  it('makes argon2id hashes of one lane that verify the password and no other', async () => {
+    hasher = make();
+    const hash = await hasher.hash(PASSWORD);
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,p=1,t=3\$/);
+    expect(await hasher.verify(hash, PASSWORD)).toBe(true);
+    expect(await hasher.verify(hash, 'another password')).toBe(false);
+  });
+
+  it('rejects a hash it cannot read, and goes on', async () => {
+    hasher = make();
+    await expect(hasher.verify('not a hash', PASSWORD)).rejects.toThrow();
+    expect(await hasher.verify(await hasher.hash(PASSWORD), PASSWORD)).toBe(true);
+  });
+});
+
+describe('the niced hashing child', () => {
+  let hasher: PasswordHasher | undefined;
+  afterEach(() => hasher?.close());
+
+  it('starts at the first hash, every thread at nice 19, and ends after a minute without one', async () => {
+    const clock = createFakeClock();
+    const { log, children } = recordingLog();
+    hasher = createNicedHasher({ clock, log });
+    expect(children()).toEqual([]);
+    await hasher.hash(PASSWORD);
+    const [pid = 0] = children();
+    expect(niceOf(pid)).toBe(19);
+    clock.advance(59_000);
+    await hasher.hash(PASSWORD);
+    clock.advance(59_000);
+    expect(niceOf(pid)).toBe(19);
+    clock.advance(1_000);
+    await eventually(() => expect(niceOf(pid)).toBeUndefined());
+    await hasher.hash(PASSWORD);
+    expect(children()).toHaveLength(2);
+  });
+
+  it('fails the hashes a dying child had with auth.hashing_failed, and starts another', async () => {
+    const { log, children } = recordingLog();
+    hasher = createNicedHasher({ clock: createFakeClock(), log });
+    await hasher.hash(PASSWORD);
+    const [pid = 0] = children();
+    const inFlight = hasher.hash(PASSWORD);
+    process.kill(pid, 'SIGKILL');
+    await expect(inFlight).rejects.toMatchObject({ code: 'auth.hashing_failed' });
+    const hash = await hasher.hash(PASSWORD);
+    expect(await hasher.verify(hash, PASSWORD)).toBe(true);
+    expect(children()).toHaveLength(2);
+  });
+});
