@@ -46,7 +46,10 @@ export function bridgeTerminal(
   attaching: Promise<Terminal>,
   options: BridgeOptions = {},
 ): Bridge {
+  // Output not yet sent goes first: what the socket says stays in the order it happened.
+  let flushOutput = () => {};
   const control = (message: ServerControl) => {
+    flushOutput();
     if (socket.readyState === socket.OPEN) socket.send(encodeControl(message));
   };
   let deliver: ((message: ClientMessage) => void) | undefined;
@@ -72,8 +75,11 @@ export function bridgeTerminal(
     (terminal) => {
       if (socket.readyState !== socket.OPEN) return terminal.close();
       socket.on('close', () => terminal.close());
-      terminal.onExit(() => socket.close(CLOSE.terminalEnded, 'the terminal ended'));
-      pipeOutput(terminal, socket, flow, options);
+      flushOutput = pipeOutput(terminal, socket, flow, options);
+      terminal.onExit(() => {
+        flushOutput();
+        socket.close(CLOSE.terminalEnded, 'the terminal ended');
+      });
       // Input the terminal cannot take yet (a large paste) holds back the socket's reading,
       // and so the browser, instead of piling up here.
       terminal.onDrain(() => {
@@ -119,32 +125,55 @@ function attachFailed(error: unknown, options: BridgeOptions): ServerControl {
   return told;
 }
 
+/** Sends the terminal's output with flow control; returns what sends the output held back. */
 function pipeOutput(
   terminal: Terminal,
   socket: WebSocket,
   flow: { queued: number },
   options: BridgeOptions,
-) {
+): () => void {
   const high = options.highWaterBytes ?? 1024 * 1024;
   const low = options.lowWaterBytes ?? high / 4;
   let paused = false;
+  // Output goes out as one message per read (tmux writes a line per pane read, many per read
+  // of the attachment), and while a message is still being sent (compressed, written), what
+  // comes meanwhile waits and goes out with the next one: each message costs the socket a
+  // frame and, with permessage-deflate, a compression of its own. A keystroke's echo, with
+  // nothing in flight, goes out at once.
+  let pending: Buffer[] = [];
+  let inFlight = false;
   terminal.onData((chunk) => {
-    if (socket.readyState !== socket.OPEN) return;
-    options.onOutput?.();
     flow.queued += chunk.length;
-    socket.send(chunk, { binary: true }, () => {
-      flow.queued -= chunk.length;
-      if (paused && flow.queued <= low) {
-        paused = false;
-        terminal.resume();
-      }
-    });
+    if (pending.push(chunk) === 1 && !inFlight) queueMicrotask(flush);
     if (!paused && flow.queued > high) {
       paused = true;
       options.onPaused?.();
       terminal.pause();
     }
   });
+  function sent(bytes: number) {
+    inFlight = false;
+    flow.queued -= bytes;
+    if (paused && flow.queued <= low) {
+      paused = false;
+      terminal.resume();
+    }
+    flush();
+  }
+  /** Sends what is pending, unless a message is in flight (`now`: send it anyway). */
+  function flush(now = false) {
+    if (pending.length === 0 || (inFlight && !now)) return;
+    const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    pending = [];
+    if (socket.readyState !== socket.OPEN) {
+      flow.queued -= chunk.length;
+      return;
+    }
+    options.onOutput?.();
+    inFlight = true;
+    socket.send(chunk, { binary: true }, () => sent(chunk.length));
+  }
+  return () => flush(true);
 }
 
 /** Acts on one message; false when the terminal's input is backing up. */

@@ -1,0 +1,73 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { bridgeTerminal } from '../../src/terminals/bridge.js';
+import type { Terminal } from '../../src/tmux/terminal.js';
+
+/** A terminal that, once the bridge listens, writes `chunks` in one go and then perhaps exits. */
+function scripted(chunks: string[], exits: boolean): Terminal {
+  let exit = () => {};
+  return {
+    onData(listener) {
+      setImmediate(() => {
+        for (const chunk of chunks) listener(Buffer.from(chunk));
+        if (exits) exit();
+      });
+    },
+    onExit(listener) {
+      exit = listener;
+    },
+    write: () => true,
+    onDrain: () => {},
+    resize: async () => {},
+    pause: () => {},
+    resume: () => {},
+    close: () => {},
+  };
+}
+
+describe("the bridge's output (in-memory terminals, real ws)", () => {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  let next: Terminal = scripted([], false);
+  let url = '';
+  beforeAll(async () => {
+    wss.on('connection', (socket) => bridgeTerminal(socket, Promise.resolve(next)));
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    wss.close();
+    http.close();
+  });
+
+  /** The binary messages received until the socket closed (or `count` arrived). */
+  async function received(count?: number) {
+    const client = new WebSocket(url);
+    const messages: string[] = [];
+    const closed = once(client, 'close');
+    await new Promise<void>((resolve) => {
+      client.on('message', (data, binary) => {
+        if (binary) messages.push(data.toString());
+        if (messages.join('').length >= (count ?? Number.POSITIVE_INFINITY)) resolve();
+      });
+      client.on('close', () => resolve());
+    });
+    client.close();
+    await closed;
+    return messages;
+  }
+
+  it('sends the output of one read as one message, in order', async () => {
+    next = scripted(['one ', 'two ', 'three'], false);
+    expect(await received('one two three'.length)).toEqual(['one two three']);
+  });
+
+  it('sends the last output before the socket closes when the terminal ends at once', async () => {
+    next = scripted(['last words', ' and more'], true);
+    expect((await received()).join('')).toBe('last words and more');
+  });
+});
