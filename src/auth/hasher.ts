@@ -67,7 +67,9 @@ export function createNicedHasher(deps: {
 
   function start(): ChildProcess {
     const args = ['-n', String(nice), process.execPath, '-e', CHILD, argon2Path];
+    // Nothing of the server's environment (database URL, secrets) goes to the child.
     const started = spawn('nice', [...args, JSON.stringify(HASHING)], {
+      env: {},
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     started.on('message', (reply: Reply) => answer(reply));

@@ -67,7 +67,7 @@ describe('the niced hashing child', () => {
   let hasher: PasswordHasher | undefined;
   afterEach(() => hasher?.close());
 
-  it('starts at the first hash, every thread at nice 19, and ends after a minute without one', async () => {
+  it('starts at the first hash, every thread at nice 19, with no environment, and ends after a minute without one', async () => {
     const clock = createFakeClock();
     const { log, children } = recordingLog();
     hasher = createNicedHasher({ clock, log });
@@ -75,6 +75,13 @@ describe('the niced hashing child', () => {
     await hasher.hash(PASSWORD);
     const [pid = 0] = children();
     expect(niceOf(pid)).toBe(19);
+    // None of the server's environment (database URL, secrets) reaches it: only what Node
+    // itself sets for the IPC channel.
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    expect(environ.map((v) => v.split('=')[0])).toEqual([
+      'NODE_CHANNEL_FD',
+      'NODE_CHANNEL_SERIALIZATION_MODE',
+    ]);
     clock.advance(59_000);
     await hasher.hash(PASSWORD);
     clock.advance(59_000);
