@@ -1,27 +1,17 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { AppError } from '../../src/errors/app-error.js';
 import { type BridgeOptions, bridgeTerminal } from '../../src/terminals/bridge.js';
 import type { Terminal } from '../../src/tmux/terminal.js';
+import { stubTerminal } from '../support/stub-terminal.js';
+import { webSocketServer } from '../support/websocket-server.js';
 
 /** A terminal that takes everything and whose resizes fail, as a broken tmux client's would. */
-const unresizable = (): Terminal => ({
-  onData: () => {},
-  onExit: () => {},
-  write: () => true,
-  onDrain: () => {},
-  resize: () => Promise.reject(new Error('tmux went away')),
-  pause: () => {},
-  resume: () => {},
-  close: () => {},
-});
+const unresizable = (): Terminal =>
+  stubTerminal({ resize: () => Promise.reject(new Error('tmux went away')) });
 
 describe('what the bridge reports for counting (in-memory terminals, real ws)', () => {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http });
   const told: string[] = [];
   let next: Promise<Terminal> = Promise.resolve(unresizable());
   const options: BridgeOptions = {
@@ -30,16 +20,12 @@ describe('what the bridge reports for counting (in-memory terminals, real ws)', 
     onInternalError: () => {},
   };
   let url = '';
+  let server: Awaited<ReturnType<typeof webSocketServer>> | undefined;
   beforeAll(async () => {
-    wss.on('connection', (socket) => bridgeTerminal(socket, next, options));
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    server = await webSocketServer((socket) => bridgeTerminal(socket, next, options));
+    url = server.url;
   });
-  afterAll(() => {
-    wss.close();
-    http.close();
-  });
+  afterAll(() => server?.close());
 
   /** Connects; resolves the control messages once the socket has closed or `until` holds. */
   async function session(send: string[], until: (controls: { code?: string }[]) => boolean) {

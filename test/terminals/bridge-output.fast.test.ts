@@ -1,15 +1,15 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { bridgeTerminal } from '../../src/terminals/bridge.js';
 import type { Terminal } from '../../src/tmux/terminal.js';
+import { stubTerminal } from '../support/stub-terminal.js';
+import { webSocketServer } from '../support/websocket-server.js';
 
 /** A terminal that, once the bridge listens, writes `chunks` in one go and then perhaps exits. */
 function scripted(chunks: string[], exits: boolean): Terminal {
   let exit = () => {};
-  return {
+  return stubTerminal({
     onData(listener) {
       setImmediate(() => {
         for (const chunk of chunks) listener(Buffer.from(chunk));
@@ -19,30 +19,18 @@ function scripted(chunks: string[], exits: boolean): Terminal {
     onExit(listener) {
       exit = listener;
     },
-    write: () => true,
-    onDrain: () => {},
-    resize: async () => {},
-    pause: () => {},
-    resume: () => {},
-    close: () => {},
-  };
+  });
 }
 
 describe("the bridge's output (in-memory terminals, real ws)", () => {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http });
   let next: Terminal = scripted([], false);
   let url = '';
+  let server: Awaited<ReturnType<typeof webSocketServer>> | undefined;
   beforeAll(async () => {
-    wss.on('connection', (socket) => bridgeTerminal(socket, Promise.resolve(next)));
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    server = await webSocketServer((socket) => bridgeTerminal(socket, Promise.resolve(next)));
+    url = server.url;
   });
-  afterAll(() => {
-    wss.close();
-    http.close();
-  });
+  afterAll(() => server?.close());
 
   /** The binary messages received until the socket closed (or `count` arrived). */
   async function received(count?: number) {
