@@ -1,17 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config/load-config.js';
-import { databaseUnreachable, embeddedStartFailed, migrationFailed } from './errors.js';
-import { lockDataDir } from './pglite-lock.js';
-import { takeTurns } from './pglite-turns.js';
+import { databaseUnreachable, migrationFailed } from './errors.js';
+import { migrationsFolder } from './migrations-folder.js';
 import * as schema from './schema.js';
 
 /** Drizzle over either driver; repositories are written against this. */
@@ -33,15 +26,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Kept beside the sources and the build output alike: `<root>/drizzle`. */
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
-
 /**
  * Opens the configured database and brings its schema up to date. Postgres when a URL is
  * configured; otherwise an embedded PGlite in `dataDir` (in memory when `dataDir` is absent).
  */
 export async function createDb(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'postgres' ? openPostgres(config.url) : openPglite(config.dataDir);
+  if (config.kind === 'postgres') return openPostgres(config.url);
+  // Loaded only when used: a server on PostgreSQL does not carry PGlite's code.
+  const { openPglite } = await import('./embedded.js');
+  return openPglite(config.dataDir);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -96,74 +89,6 @@ async function tryAdvisoryLock<T>(sql: postgres.Sql, name: string, fn: () => Pro
   } finally {
     lock.release();
   }
-}
-
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const fresh = dataDir === undefined || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
-  const client = await startPglite(dataDir, fresh ? 3 : 1).catch((error: unknown) => {
-    unlock();
-    throw error;
-  });
-  return {
-    db: drizzlePglite(takeTurns(client), { schema }),
-    kind: 'pglite',
-    ping: async () => {
-      await client.query('select 1');
-    },
-    exclusive: async (_name, fn) => ({ locked: true, value: await fn() }),
-    close: async () => {
-      await client.close();
-      unlock();
-    },
-  };
-}
-
-/**
- * The embedded database's own memory: PostgreSQL's default 128 MB of shared buffers made
- * an idle server 309 MB resident; 16 MB (thousands of pages, far more than this schema's
- * rows) made it 161-189 MB (bench/idle-memory.ts). PGlite ignores postgresql.conf; these
- * go on its command line.
- */
-const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
-
-/**
- * Where the tables are. PGlite 0.3 used `template1` when asked for no database, 0.4 uses
- * `postgres`: data directories made before keep their tables in `template1`.
- */
-export const EMBEDDED_DATABASE = 'template1';
-
-/**
- * Starts PGlite and brings its schema up to date. A start that fails on a directory that
- * was empty before is tried again from empty (a first start on a busy machine once aborted
- * in PGlite's shutdown); the error reported is always the first one, never the abort of
- * the cleanup after it.
- */
-async function startPglite(dataDir: string | undefined, attempts: number): Promise<PGlite> {
-  for (let attempt = 1; ; attempt++) {
-    const client = new PGlite({
-      dataDir,
-      database: EMBEDDED_DATABASE,
-      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
-    });
-    let migrating = false;
-    try {
-      await client.waitReady;
-      migrating = true;
-      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
-      return client;
-    } catch (error) {
-      await client.close().catch(() => {});
-      if (migrating && attempt >= attempts) throw migrationFailed(error);
-      if (attempt >= attempts) throw embeddedStartFailed(dataDir ?? 'memory', error);
-      if (dataDir) emptyDirectory(dataDir);
-    }
-  }
-}
-
-function emptyDirectory(dir: string): void {
-  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
 /** host:port/database, never the password. */
