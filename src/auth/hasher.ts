@@ -92,10 +92,14 @@ export function createNicedHasher(deps: {
 
   function answer({ id, value, error }: Reply) {
     const waiter = pending.get(id);
+    // A late reply to a hash that already failed must not set a second idle timer.
+    if (!waiter) return;
     pending.delete(id);
-    if (error !== undefined) waiter?.reject(authErrors.hashingFailed(error));
-    else waiter?.resolve(value);
-    if (pending.size === 0) cancelIdle = clock.setTimeout(close, idleMs);
+    if (error !== undefined) waiter.reject(authErrors.hashingFailed(error));
+    else waiter.resolve(value);
+    if (pending.size > 0) return;
+    cancelIdle();
+    cancelIdle = clock.setTimeout(close, idleMs);
   }
 
   function ask<T>(message: { op: 'hash' | 'verify'; hash?: string; password: string }) {

@@ -13,9 +13,9 @@ export interface Admission {
  * Password hashing (argon2id: 64 MiB and tens of milliseconds of a core each) at most
  * `concurrency` at once, the rest waiting in line, and at most `maxWaiting` of those: a
  * login storm then costs logins time (or a 429), never the event loop's other work, which
- * is every user's keystrokes. One core is always left to the terminals: on two cores, a
- * storm of 200 logins raised echo p99 to about 20 ms with one hash at a time and to 48 ms
- * with two (bench/login-storm.ts).
+ * is every user's keystrokes. One core is always left to the terminals: on two cores, two
+ * hashes at a time raised a storm's echo p99 to more than twice that of one at a time
+ * (bench/login-storm.ts).
  *
  * A login takes its place with `admit()` before it reads the database: of a burst of 200
  * logins, those beyond the line are answered at once, and do not first queue for the
