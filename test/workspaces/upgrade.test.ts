@@ -19,6 +19,9 @@ import { workspaceDrivers } from '../support/workspace-drivers.js';
 const image = `localhost/claude-web-workspace:upgrade-${randomBytes(3).toString('hex')}`;
 const drivers = await workspaceDrivers({ image });
 
+/** Every image built here: each new build leaves the one before it untagged. */
+const built: string[] = [];
+
 /** Builds `tag` as the test image plus one label: a new build of "the" workspace image. */
 async function buildVariant(podman: PodmanClient, tag: string, version: string) {
   const archive = pack();
@@ -32,6 +35,7 @@ async function buildVariant(podman: PodmanClient, tag: string, version: string) 
     tag,
   });
   for await (const _ of output);
+  built.push((await podman.images.inspect(tag)).Id);
 }
 
 describe.each(drivers)('moving workspaces to a rebuilt image: %s', (_kind, make) => {
@@ -72,6 +76,7 @@ describe.each(drivers)('moving workspaces to a rebuilt image: %s', (_kind, make)
     await driver.remove(userId).catch(() => {});
     await podman.volumes.remove(workspaceNames(userId).volume, { force: true }).catch(() => {});
     await podman.images.remove(image).catch(() => {});
+    for (const id of built.splice(0)) await podman.images.remove(id).catch(() => {});
     await database?.close();
   });
 
