@@ -47,8 +47,8 @@ type Reply = { id: number; value?: string | boolean; error?: string };
  * glibc otherwise maps afresh and unmaps again every time: 16,000 page faults and 34 ms of
  * kernel time per hash beside 120 ms of hashing, kernel work that `nice` barely holds back
  * and whose unmapping interrupts the other cores. With no mmap and a trim threshold of two
- * hashes' memory, one block is reused: 4 faults and no kernel time per hash, 26% less time
- * per hash, at the cost of the child being about 105 MB resident while it lives instead of 41.
+ * hashes' memory, one block is reused: 4 faults and no kernel time per hash, 18-26% less
+ * time per hash, at the cost of the child being about 105 MB resident while it lives instead of 41.
  */
 const CHILD_ENV = {
   MALLOC_ARENA_MAX: '1',
@@ -61,7 +61,7 @@ const CHILD_ENV = {
  * wants the CPU). On two cores the hashes of a login storm took a core from the terminals'
  * path (server, Podman, conmon, tmux) whenever it needed both: echo p99 after the storm's
  * first second was 7.4-8.4 ms against 3.0-4.8 ms with the hashing left out
- * (bench/login-storm.ts). The child starts at the first hash (~40 MB) and ends after
+ * (bench/login-storm.ts). The child starts at the first hash (~105 MB) and ends after
  * `idleMs` without one; one that dies fails the hashes it had and is started again at the
  * next. Where no child can be started (no `nice`), hashing stays in this process.
  */

@@ -53,9 +53,10 @@ const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
  * the second copy is what held an idle server on the embedded database above its 150 MB
  * budget. With Liftoff alone, a process that ran 600 queries was 137-139 MB against
  * 169-187 MB, its first queries were faster, and queries in a long run 10-16% slower
- * (0.04-0.08 ms each, over 18,000). An idle server went from 172 to 137-140 MB. This is process-wide: the only other WebAssembly
- * here is undici's HTTP parser, which reads Podman's short answers. Set before the first
- * PGlite compiles its module; the flag is read when WebAssembly is compiled.
+ * (0.04-0.08 ms each, over 18,000). An idle server went from 172 to 134-140 MB. This is
+ * process-wide: the only other WebAssembly here is undici's HTTP parser, which reads
+ * Podman's short answers. Set before the first PGlite compiles its module; the flag is
+ * read when WebAssembly is compiled.
  */
 const BASELINE_WASM = '--liftoff-only';
 

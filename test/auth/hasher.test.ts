@@ -20,16 +20,22 @@ function recordingLog() {
   return { log, lines, children };
 }
 
+/** Field `n` (numbered from 1, as in proc(5)) of a /proc stat file. */
+function statField(path: string, n: number): number {
+  const stat = readFileSync(path, 'utf8');
+  // Field 2, the command, is in parentheses and may hold spaces: count from after it.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3]);
+}
+
 /**
  * The nice value of every thread of a process (field 19 of /proc/PID/task/TID/stat: on
  * Linux it is each thread's), or undefined once the process is gone.
  */
 function niceOf(pid: number): number | undefined {
   try {
-    const values = readdirSync(`/proc/${pid}/task`).map((tid) => {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    });
+    const values = readdirSync(`/proc/${pid}/task`).map((tid) =>
+      statField(`/proc/${pid}/task/${tid}/stat`, 19),
+    );
     return new Set(values).size === 1 ? values[0] : Number.NaN;
   } catch {
     return undefined;
@@ -38,8 +44,7 @@ function niceOf(pid: number): number | undefined {
 
 /** Minor page faults of a process so far (field 10 of /proc/PID/stat). */
 function minorFaults(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  return statField(`/proc/${pid}/stat`, 10);
 }
 
 const hashers: { kind: string; make: () => PasswordHasher }[] = [
@@ -73,7 +78,7 @@ describe('the niced hashing child', () => {
   let hasher: PasswordHasher | undefined;
   afterEach(() => hasher?.close());
 
-  it('starts at the first hash, every thread at nice 19, with no environment, and ends after a minute without one', async () => {
+  it("starts at the first hash, every thread at nice 19, with none of the server's environment, and ends after a minute without one", async () => {
     const clock = createFakeClock();
     const { log, children } = recordingLog();
     hasher = createNicedHasher({ clock, log });
