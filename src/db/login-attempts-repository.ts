@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from './create-db.js';
 import { loginAttempts } from './schema.js';
 
@@ -36,18 +36,22 @@ export function createLoginAttemptsRepository({ db }: { db: Db }) {
       };
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`login:${input.username}`}))`);
-        const inWindow = and(
-          eq(loginAttempts.username, input.username),
-          gt(loginAttempts.at, input.since),
-        );
-        const mine = await tx
-          .select({ at: loginAttempts.at })
+        const fromAddress = sql`${loginAttempts.address} = ${input.address}`;
+        // One pass over the username's attempts in the window counts both limits.
+        const [seen] = await tx
+          .select({
+            forUsername: count(),
+            fromAddress: sql`count(*) filter (where ${fromAddress})`.mapWith(Number),
+            oldest: sql`min(${loginAttempts.at}) filter (where ${fromAddress})`.mapWith(
+              loginAttempts.at,
+            ),
+          })
           .from(loginAttempts)
-          .where(and(inWindow, eq(loginAttempts.address, input.address)))
-          .orderBy(asc(loginAttempts.at));
-        const [all] = await tx.select({ n: count() }).from(loginAttempts).where(inWindow);
-        const counts = { oldest: mine[0]?.at, forUsername: all?.n ?? 0 };
-        if (mine.length >= input.max) return { recorded: false, ...counts };
+          .where(
+            and(eq(loginAttempts.username, input.username), gt(loginAttempts.at, input.since)),
+          );
+        const counts = { oldest: seen?.oldest ?? undefined, forUsername: seen?.forUsername ?? 0 };
+        if ((seen?.fromAddress ?? 0) >= input.max) return { recorded: false, ...counts };
         await tx.insert(loginAttempts).values({
           username: input.username,
           address: input.address,

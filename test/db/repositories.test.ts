@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCleanupRunsRepository } from '../../src/db/cleanup-runs-repository.js';
 import type { Database } from '../../src/db/create-db.js';
+import { createLoginAttemptsRepository } from '../../src/db/login-attempts-repository.js';
 import { createSessionsRepository } from '../../src/db/sessions-repository.js';
 import { createUsersRepository } from '../../src/db/users-repository.js';
 import { databaseTargets } from '../support/databases.js';
@@ -186,5 +187,28 @@ describe.each(targets)('repositories on $kind with the real migrations', (target
       ['claude-web-user-1', 'removed', 1],
       ['claude-web-user-2', 'failed', null],
     ]);
+  });
+
+  it('counts login attempts per username and per address, each limit in its window', async () => {
+    const attempts = createLoginAttemptsRepository(database);
+    const attempt = (address: string, minutes: number, max = 3) =>
+      attempts.record({
+        username: 'admin',
+        address,
+        now: later(minutes),
+        since: later(minutes - 15),
+        max,
+      });
+    expect(await attempt('a', 0)).toEqual({ recorded: true, forUsername: 0 });
+    await attempt('b', 2);
+    expect(await attempt('a', 4)).toEqual({ recorded: true, oldest: later(0), forUsername: 2 });
+    await attempt('c', 6);
+    // 'a' has two of its three; a third from 'a' fills them.
+    expect(await attempt('a', 8)).toMatchObject({ recorded: true, oldest: later(0) });
+    expect(await attempt('a', 10)).toEqual({ recorded: false, oldest: later(0), forUsername: 5 });
+    // Out of the window, the first of 'a' no longer counts: the oldest is the next one.
+    expect(await attempt('a', 16)).toEqual({ recorded: true, oldest: later(4), forUsername: 4 });
+    await attempts.clear('admin', 'a');
+    expect(await attempt('b', 16)).toEqual({ recorded: true, oldest: later(2), forUsername: 2 });
   });
 });
