@@ -197,7 +197,12 @@ function connect(
     onOutput: activity.used,
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),
     onInternalError: (err) => deps.log.error({ err, session: sessionId }, 'terminal failed'),
-    onAttachFailed: (code) => deps.counters?.add('claude_web_attach_failures_total', { code }),
+    onAttachFailed: (code, err) => {
+      deps.counters?.add('claude_web_attach_failures_total', { code });
+      // A bug is logged as such (onInternalError); what the user was told is logged here.
+      if (code !== 'internal')
+        deps.log.warn({ err, code, session: sessionId, user: userId }, 'terminal not attached');
+    },
     onResizeFailed: () => deps.counters?.add('claude_web_resize_failures_total'),
     onPaused: () => deps.counters?.add('claude_web_flow_pauses_total'),
   });

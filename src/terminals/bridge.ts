@@ -23,8 +23,8 @@ export interface BridgeOptions {
   onError?: (error: Error) => void;
   /** Failures that are bugs (not application errors); the socket closes, the process goes on. */
   onInternalError?: (error: unknown) => void;
-  /** Attaching failed: an error code, or `internal`. */
-  onAttachFailed?: (code: string) => void;
+  /** Attaching failed: the code the browser is told (or `internal`), and the error. */
+  onAttachFailed?: (code: string, error: unknown) => void;
   onResizeFailed?: () => void;
   /** The terminal was paused because the browser fell behind. */
   onPaused?: () => void;
@@ -121,7 +121,7 @@ function attachFailed(error: unknown, options: BridgeOptions): ServerControl {
     ? { type: 'error', code: error.code, message: error.message }
     : { type: 'error', code: 'internal', message: 'internal error' };
   if (!isAppError(error)) options.onInternalError?.(error);
-  options.onAttachFailed?.(told.code);
+  options.onAttachFailed?.(told.code, error);
   return told;
 }
 

@@ -33,14 +33,26 @@ function terminalClient(ws: WebSocket): TerminalClient {
     else controls.push(JSON.parse(data.toString()));
   });
   ws.on('error', () => {});
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  let closedWith: number | undefined;
+  const closed = new Promise<number>((resolve) =>
+    ws.once('close', (code) => {
+      closedWith = code;
+      resolve(code);
+    }),
+  );
   return {
     ws,
     controls,
     output: screen.text,
     type: (input) => ws.send(Buffer.from(input)),
     closed,
-    waitFor: screen.waitFor,
+    // A terminal that shows nothing says why: what the server told it, and how it closed.
+    waitFor: (pattern, timeoutMs) =>
+      screen.waitFor(pattern, timeoutMs).catch((error: Error) => {
+        const told = JSON.stringify(controls.slice(-5));
+        const end = closedWith === undefined ? 'still open' : `closed with ${closedWith}`;
+        throw new Error(`${error.message}; told ${told}; ${end}`);
+      }),
   };
 }
 
@@ -64,7 +76,7 @@ export async function startLiveServer(
   const recent: string[] = [];
   const start = async () => {
     const keep = (lines: string[]) => {
-      log.push(...lines.filter((l) => l.includes('"level":50')));
+      log.push(...lines.filter((l) => /"level":[4-6]0/.test(l)));
       log.splice(0, Math.max(0, log.length - 50));
       recent.push(...lines);
       recent.splice(0, Math.max(0, recent.length - 500));
@@ -97,7 +109,7 @@ export async function startLiveServer(
     /** Seeded user ids by username. */
     ids: Object.fromEntries(options.users.map((u, i) => [u, ids[i] as number])),
     child: () => child,
-    /** The server's latest logged errors (JSON lines), to show beside a failure. */
+    /** The server's latest logged warnings and errors (JSON lines), to show beside a failure. */
     errors: () => log.join('\n'),
     /** The server's latest 500 log lines, whatever their level. */
     logLines: () => [...recent],

@@ -32,6 +32,7 @@ export function createMemoryWorkspaces(options: {
   const deaths: WorkspaceDeath[] = [];
   const watchers = new Set<(death: WorkspaceDeath) => void>();
   let nextId = 1;
+  let attachFailure: Error | undefined;
 
   const absent = (userId: string): WorkspaceStatus => {
     const { container, volume } = workspaceNames(userId);
@@ -109,6 +110,7 @@ export function createMemoryWorkspaces(options: {
     async attach(userId, { session, size, newShellBanner }) {
       workspaceNames(userId);
       tmuxSessionName(session);
+      if (attachFailure) throw attachFailure;
       const w = running(userId);
       if (!w) throw new Error(`${workspaceNames(userId).container} is not running`);
       let kept = w.sessions.get(session);
@@ -160,6 +162,10 @@ export function createMemoryWorkspaces(options: {
     driver,
     /** The workspace ends on its own, as an OOM kill (137) or a crash would. */
     kill: (userId: string, exitCode = 137) => end(userId, exitCode),
+    /** Every attach fails with `error` from now on (until called with undefined). */
+    failAttaches: (error: Error | undefined) => {
+      attachFailure = error;
+    },
     /** The sessions a workspace holds right now (its tmux sessions). */
     sessions: (userId: string) => [...(workspaces.get(userId)?.sessions.keys() ?? [])],
   };

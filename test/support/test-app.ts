@@ -11,6 +11,7 @@ import { composeServer } from '../../src/composition/server.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createDb } from '../../src/db/create-db.js';
 import type { ReadinessCheck } from '../../src/http/readiness.js';
+import type { Logger } from '../../src/log/logger.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { createImageBuilder } from '../../src/workspaces/image-builder.js';
 import { createFakeClock } from './fake-clock.js';
@@ -35,10 +36,12 @@ export async function createTestApp(
     proxyAddresses?: string[];
     /** Workspaces on the test Podman (the default) or in memory (the fast layer). */
     workspaces?: 'podman' | 'memory';
+    /** Where the server logs (default: nowhere). */
+    log?: Logger;
   } = {},
 ) {
   const clock = options.clock ?? createFakeClock();
-  const log = pino({ level: 'silent' });
+  const log = options.log ?? pino({ level: 'silent' });
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-app-'));
   const config = loadConfig({
     env: {
