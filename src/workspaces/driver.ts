@@ -118,7 +118,12 @@ export interface WorkspaceDriver {
   attach(userId: string, options: AttachOptions): Promise<Terminal>;
   /** The last `tail` lines the workspace's init wrote; undefined when there is no workspace. */
   logs(userId: string, options: { tail: number }): Promise<string | undefined>;
-  /** Follows workspace deaths; resolves once later deaths are sure to be seen. */
+  /**
+   * Follows workspace deaths; resolves once later deaths are sure to be seen. Each death
+   * is told once, and only those after `after` (or after the watch began). The watch may
+   * end on its own (Podman ends a resumed stream when it rotates its events log): resuming
+   * after the last cursor loses nothing.
+   */
   deaths(options: DeathWatchOptions): Promise<AsyncIterable<WorkspaceDeath>>;
   homes: {
     /** Every home claude-web made, with its size where the runtime can tell. */

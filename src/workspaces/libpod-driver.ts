@@ -57,6 +57,7 @@ export function createLibpodDriver({
     name: 'libpod',
     ...podmanOperations({
       podman,
+      clock,
       attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
       image: settings.image,
       names,

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/clock.js';
 import {
   LABEL_INSTALLATION,
   LABEL_MANAGED,
@@ -6,9 +7,10 @@ import {
 } from '../naming/workspace-names.js';
 import type { PodmanClient } from '../podman/client.js';
 import { isPodmanError, unlessMissing } from '../podman/errors.js';
-import type { PodmanEvent, VolumeInfo } from '../podman/types.js';
+import type { VolumeInfo } from '../podman/types.js';
 import type { AttachToContainer } from './attach-driver.js';
-import type { Home, WorkspaceDeath, WorkspaceDriver } from './driver.js';
+import { followDeaths } from './death-watch.js';
+import type { Home, WorkspaceDriver } from './driver.js';
 import type { Held, NameChoice } from './name-choice.js';
 
 /** Tries of Podman's disk usage, which fails when a container it counts goes away meanwhile. */
@@ -25,6 +27,7 @@ type SharedOperations = Pick<
  */
 export function podmanOperations(deps: {
   podman: PodmanClient;
+  clock: Clock;
   attach: AttachToContainer;
   /** WORKSPACE_IMAGE, whose id `currentImage` gives. */
   image: string;
@@ -44,7 +47,7 @@ export function podmanOperations(deps: {
     attach: async (userId, options) => deps.attach(await container(userId), options),
     logs: async (userId, { tail }) =>
       unlessMissing(podman.containers.logs(await container(userId), { tail })),
-    deaths: (options) => followDeaths(podman, options),
+    deaths: (options) => followDeaths(podman, deps.clock, options),
     homes: {
       list: () => listHomes(podman),
       async get(userId) {
@@ -63,25 +66,6 @@ export function podmanOperations(deps: {
   };
 }
 
-async function followDeaths(
-  podman: PodmanClient,
-  { after, signal }: Parameters<WorkspaceDriver['deaths']>[0],
-): Promise<AsyncIterable<WorkspaceDeath>> {
-  const last = after !== undefined && /^\d+$/.test(after) ? BigInt(after) : undefined;
-  const events = await podman.events({
-    filters: { type: ['container'], event: ['died'], label: [`${LABEL_MANAGED}=true`] },
-    // Podman resumes by the second: what the cursor's second already saw comes again.
-    since: last === undefined ? undefined : new Date(Number(last / 1_000_000n)),
-    signal,
-  });
-  return (async function* () {
-    for await (const event of events) {
-      const death = deathOf(event);
-      if (death && (last === undefined || BigInt(death.cursor) > last)) yield death;
-    }
-  })();
-}
-
 /**
  * What holds a workspace's names in Podman: its container, or else its volume; `unit`
  * asks further where a driver keeps more (the quadlet driver's unit files).
@@ -97,22 +81,6 @@ export function podmanHolder(
     if (volume) return { labels: volume.Labels ?? {} };
     const labels = await unit?.(names);
     return labels && { labels };
-  };
-}
-
-function deathOf(event: PodmanEvent): WorkspaceDeath | undefined {
-  const { Attributes } = event.Actor;
-  const userId = Attributes[LABEL_USER];
-  if (event.Action !== 'died' || userId === undefined) return undefined;
-  const nanos = BigInt(event.timeNano ?? event.time * 1e9);
-  const code = Attributes.containerExitCode;
-  return {
-    userId,
-    container: Attributes.name ?? '',
-    installation: Attributes[LABEL_INSTALLATION],
-    exitCode: code === undefined ? undefined : Number(code),
-    at: new Date(Number(nanos / 1_000_000n)),
-    cursor: String(nanos),
   };
 }
 

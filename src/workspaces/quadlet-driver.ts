@@ -121,6 +121,7 @@ export function createQuadletDriver(deps: QuadletDriverDeps): WorkspaceDriver {
     name: 'quadlet',
     ...podmanOperations({
       podman,
+      clock,
       attach: createAttach({ ...(attach ?? DEFAULT_ATTACH), podman, clock }),
       image: settings.image,
       names,
