@@ -113,6 +113,8 @@ image() {
     --build-arg IMAGE_VERSION="$(cat "$context/VERSION")" -t "$image" \
     -f "$work/context/Containerfile" "$work/context" >/dev/null
   rm -rf "$root$work/context"
+  # An image the build replaced under its tag is left untagged (1.37 GB each time).
+  user podman image prune -f >/dev/null
 }
 
 # Until the manager's bus exists, `is-system-running --wait` fails at once instead of waiting.

@@ -31,8 +31,11 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
   if (!podman) return;
   const tag = `localhost/claude-web-workspace:build-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'claude-web-build-'));
+  // A rebuild leaves the image it replaced untagged (1.37 GB): each one is removed by id.
+  const built: string[] = [];
   afterAll(async () => {
     await podman.images.remove(tag).catch(() => {});
+    for (const id of built) await podman.images.remove(id).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
     await podman.close();
   });
@@ -62,6 +65,7 @@ describe.skipIf(!podman)('building the workspace image on first use (real Podman
     }
     expect(seen[1]).toEqual(seen[0]);
     const image = await podman.images.inspect(tag);
+    built.push(image.Id);
     expect(image.Labels?.['org.opencontainers.image.title']).toBe('claude-web-workspace');
     const version = seen[0]?.find((l) => l.startsWith('image version '))?.slice(14);
     expect(version).toMatch(/^[0-9a-f]{12}$/);
