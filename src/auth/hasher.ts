@@ -48,7 +48,8 @@ type Reply = { id: number; value?: string | boolean; error?: string };
  * kernel time per hash beside 120 ms of hashing, kernel work that `nice` barely holds back
  * and whose unmapping interrupts the other cores. With no mmap and a trim threshold of two
  * hashes' memory, one block is reused: 4 faults and no kernel time per hash, 18-26% less
- * time per hash, at the cost of the child being about 105 MB resident while it lives instead of 41.
+ * time per hash, at the cost of the child being about 105 MB resident while it lives
+ * instead of 41.
  */
 const CHILD_ENV = {
   MALLOC_ARENA_MAX: '1',

@@ -199,8 +199,8 @@ function connect(
     onInternalError: (err) => deps.log.error({ err, session: sessionId }, 'terminal failed'),
     onAttachFailed: (code, err) => {
       deps.counters?.add('claude_web_attach_failures_total', { code });
-      // A bug is logged as such (onInternalError); what the user was told is logged here.
-      if (code !== 'internal')
+      // A bug (not an application error) is logged with its stack by onInternalError.
+      if (isAppError(err))
         deps.log.warn({ err, code, session: sessionId, user: userId }, 'terminal not attached');
     },
     onResizeFailed: () => deps.counters?.add('claude_web_resize_failures_total'),

@@ -203,6 +203,7 @@ describe.each(drivers)('workspace driver contract: %s', (_kind, make) => {
     let next = await later;
     for (let again = 0; !next && again < 3; again++) next = await ofMine(await resumed());
     watch2.abort();
+    expect(next, 'the resumed watch told the second death').toBeDefined();
     expect(next?.cursor).not.toBe(died.cursor);
     expect(next?.at.getTime()).toBeGreaterThanOrEqual(died.at.getTime());
   });

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { WorkspaceDeath } from '../../src/workspaces/driver.js';
+import { eventually } from '../support/eventually.js';
 import { realPodman, testSocketPath, testWorkspaces } from '../support/podman.js';
 import { missingDependency } from '../support/real-deps.js';
 
@@ -22,6 +23,7 @@ const PAST_THE_LIMIT = 1_300_000;
 
 describe.skipIf(!podman || !log)('the death watch when Podman rotates its events log', () => {
   if (!podman || !log) return;
+  const file = log;
   const driver = testWorkspaces(podman);
   const id = `rot${randomBytes(3).toString('hex')}`;
   afterAll(async () => {
@@ -32,11 +34,11 @@ describe.skipIf(!podman || !log)('the death watch when Podman rotates its events
 
   /** Makes the log so long that Podman rotates it at its next event, with copies of its end. */
   function fillLog() {
-    const text = readFileSync(log as string, 'utf8');
+    const text = readFileSync(file, 'utf8');
     const end = text.slice(text.lastIndexOf('\n', text.length - 64 * 1024) + 1);
     const copies = Math.ceil((PAST_THE_LIMIT - text.length) / end.length);
     // One write of whole lines: Podman's own appends (one write per event) stay whole.
-    if (copies > 0) appendFileSync(log as string, end.repeat(copies));
+    if (copies > 0) appendFileSync(file, end.repeat(copies));
   }
 
   it('tells each death once, and none from before the watch, though Podman replays them', async () => {
@@ -48,10 +50,11 @@ describe.skipIf(!podman || !log)('the death watch when Podman rotates its events
     const following = (async () => {
       for await (const death of deaths) if (death.userId === id) told.push(death);
     })();
-    const deathCount = async (n: number) => {
-      for (let waited = 0; told.length < n && waited < 30_000; waited += 100)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    };
+    const deathCount = (n: number) =>
+      eventually(() => expect(told.length).toBeGreaterThanOrEqual(n), {
+        withinMs: 30_000,
+        everyMs: 100,
+      });
     await driver.ensure(id);
     await driver.stop(id);
     await deathCount(1);
@@ -60,10 +63,10 @@ describe.skipIf(!podman || !log)('the death watch when Podman rotates its events
     // The log's end, the first death and the one of this watch, many times over: the
     // rotation keeps its later half, and replays it into the watch.
     fillLog();
-    const filled = statSync(log).size;
+    const filled = statSync(file).size;
     await driver.ensure(id);
     await driver.stop(id);
-    expect(statSync(log).size, 'Podman rotated its events log').toBeLessThan(filled);
+    expect(statSync(file).size, 'Podman rotated its events log').toBeLessThan(filled);
     await deathCount(2);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     watch.abort();
