@@ -15,6 +15,7 @@ import type { ReadinessCheck } from '../http/readiness.js';
 import { serveTerminalSockets, type TerminalSocketDeps } from '../http/terminal-socket.js';
 import type { Logger } from '../log/logger.js';
 import { runningPrograms } from '../terminals/running-programs.js';
+import { watchRuntime } from '../terminals/runtime-watch.js';
 import { createSessionsService } from '../terminals/sessions-service.js';
 import { watchWorkspaces } from '../terminals/workspace-watcher.js';
 import { createImageUpgrades } from '../workspaces/upgrade.js';
@@ -75,6 +76,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
             save: (cursor) => repos.serverState.set(WATCHER_CHECKPOINT, cursor),
           },
         });
+  const runtime = watchRuntime({ ping: () => driver.ping(), clock });
   const sweep = await parts.sweep();
   const { intervalHours } = config.cleanup;
   const cleanup = scheduleCleanup({ sweep, runs: repos.runs, clock, log, intervalHours });
@@ -101,10 +103,11 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
     ],
   });
 
-  /** Stops the cleanup schedule and the watcher: nothing starts on its own any more. */
+  /** Stops the cleanup schedule and the watchers: nothing starts on its own any more. */
   function stop() {
     cleanup.stop();
     watcher?.stop();
+    runtime.stop();
   }
 
   /** Serves terminals on `server`'s WebSocket upgrades; `tuning` for tests' short timers. */
@@ -125,6 +128,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
       proxy,
       usage: parts.workspaceUsage,
       notices: parts.notices,
+      runtime,
       upgradeOnVisit: (userId) =>
         upgrades.onVisit(userId, async (id) => (await runningPrograms(driver, id)).length > 0),
       keepaliveMs: config.terminal.keepaliveMs,

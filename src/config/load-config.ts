@@ -15,6 +15,8 @@ export interface Config {
     socketPath: string;
     /** What `podman` commands the server runs see of its environment (PATH, HOME…). */
     clientEnv: Record<string, string>;
+    /** How long a call may wait for Podman's answer to begin (see PODMAN_ANSWER_TIMEOUT). */
+    answerTimeoutMs: number;
   };
   dataDir: string;
   listen: { host: string; port: number };
@@ -85,7 +87,11 @@ function toConfig(v: Values, ctx: DefaultContext): Config {
     database: v.DATABASE_URL
       ? { kind: 'postgres', url: v.DATABASE_URL }
       : { kind: 'pglite', dataDir: `${v.DATA_DIR}/db` },
-    podman: { socketPath: v.PODMAN_SOCKET, clientEnv: podmanClientEnv(ctx) },
+    podman: {
+      socketPath: v.PODMAN_SOCKET,
+      clientEnv: podmanClientEnv(ctx),
+      answerTimeoutMs: v.PODMAN_ANSWER_TIMEOUT * 1000,
+    },
     dataDir: v.DATA_DIR,
     listen: { host: v.LISTEN_HOST, port: v.LISTEN_PORT },
     publicOrigin: v.PUBLIC_URL,

@@ -117,6 +117,14 @@ export const variables = {
     allowed: 'an absolute path to a unix socket',
     schema: absolutePath,
   }),
+  PODMAN_ANSWER_TIMEOUT: variable({
+    description:
+      'Seconds a call to the Podman API may wait for its answer to begin before it counts as an outage (`podman.unreachable`). A stop also gets its grace period; image builds, container creation, disk usage and removing a volume or an image are bound only by the HTTP client’s 5 minutes.',
+    defaultText: '30',
+    default: () => '30',
+    allowed: 'a number of seconds from 1 to 600',
+    schema: positiveNumber.pipe(z.number().min(1).max(600)),
+  }),
   DATA_DIR: variable({
     description: 'Where claude-web keeps its own state (the embedded database, generated files).',
     defaultText: '`$XDG_DATA_HOME/claude-web` (`~/.local/share/claude-web`)',

@@ -22,12 +22,14 @@ import {
   type ServerControl,
   type StatusMessage,
 } from '../terminals/protocol.js';
+import type { RuntimeWatch } from '../terminals/runtime-watch.js';
 import type { SessionsService } from '../terminals/sessions-service.js';
 import type { WorkspaceDriver } from '../workspaces/driver.js';
 import type { WorkspaceUsage } from '../workspaces/usage.js';
 import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
 import { createIdentity, type Identity } from './identity.js';
 import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
+import { followUpdates } from './terminal-updates.js';
 
 export interface TerminalSocketDeps {
   auth: AuthService;
@@ -42,6 +44,8 @@ export interface TerminalSocketDeps {
   usage: WorkspaceUsage;
   /** Removal notices of the users' workspaces, passed on to their terminals. */
   notices: NoticeBoard;
+  /** Whether the runtime answers, told to attached terminals when it stops and starts. */
+  runtime?: RuntimeWatch;
   /**
    * Before a start: recreates an outdated workspace on the current image when that cuts
    * nothing off (see workspaces/upgrade.ts); resolves whether it did.
@@ -182,14 +186,15 @@ function connect(
     await sessions.attached(sessionId, deps.clock.now());
     // Counted only once attached for good: `detached` undoes only successful attaches.
     attached.set(sessionId, (attached.get(sessionId) ?? 0) + 1);
-    status({
+    const attachedStatus: StatusMessage = {
+      type: 'status',
       state: 'attached',
       keepaliveMs: deps.keepaliveMs,
       scrollbackLines: deps.scrollbackLines,
-    });
+    };
+    send(attachedStatus);
     activity.attached();
-    if (ws.readyState === ws.OPEN)
-      unsubscribe = deps.notices.subscribe(userId, (notice) => send({ type: 'notice', notice }));
+    if (ws.readyState === ws.OPEN) unsubscribe = followUpdates(userId, deps, send, attachedStatus);
     return terminal;
   });
   bridgeTerminal(ws, attaching, {

@@ -64,6 +64,8 @@ export function createContainersApi(transport: Transport): ContainersApi {
         method: 'POST',
         path: '/containers/create',
         body: spec,
+        // The first container of an image in a user namespace copies the image's files.
+        slow: true,
       });
       return { id: created.Id, warnings: created.Warnings ?? [] };
     },
@@ -76,6 +78,7 @@ export function createContainersApi(transport: Transport): ContainersApi {
         path: `${path(nameOrId)}/stop`,
         query: { timeout: options.timeoutSeconds },
         accept: [304],
+        waitSeconds: options.timeoutSeconds,
       });
     },
     async logs(nameOrId, options = {}) {
@@ -93,6 +96,7 @@ export function createContainersApi(transport: Transport): ContainersApi {
         method: 'DELETE',
         path: path(nameOrId),
         query: { force: options.force, timeout: options.timeoutSeconds },
+        waitSeconds: options.timeoutSeconds,
       });
     },
   };

@@ -49,6 +49,15 @@ export function podmanUnreachable(socketPath: string, cause: unknown): AppError 
   );
 }
 
+/** Podman's socket took a call and did not begin to answer it within `ms`. */
+export function podmanSilent(socketPath: string, request: string, ms: number): AppError {
+  return new AppError(
+    'podman.unreachable',
+    `the Podman API at ${socketPath} did not answer ${request} within ${Math.round(ms / 1000)} s; is \`podman system service\` stuck?`,
+    { details: { socketPath, request, waitedMs: ms } },
+  );
+}
+
 /** Podman answers errors as `{"cause": …, "message": …, "response": status}`. */
 export function podmanErrorFromBody(status: number, body: string, request: string): PodmanError {
   let message = body.trim();

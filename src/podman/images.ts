@@ -45,6 +45,7 @@ export function createImagesApi(transport: Transport): ImagesApi {
       const { body } = await transport.stream({
         method: 'POST',
         path: '/build',
+        slow: true,
         query: {
           dockerfile: o.containerfile,
           t: o.tag,
@@ -59,7 +60,7 @@ export function createImagesApi(transport: Transport): ImagesApi {
       };
     },
     async remove(reference) {
-      await transport.empty({ method: 'DELETE', path: path(reference) });
+      await transport.empty({ method: 'DELETE', path: path(reference), slow: true });
     },
   };
 }

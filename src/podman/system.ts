@@ -15,7 +15,10 @@ export interface SystemApi {
 export function createSystemApi(transport: Transport): SystemApi {
   return {
     async volumeUsage() {
-      const df = await transport.json<{ Volumes: VolumeUsage[] | null }>({ path: '/system/df' });
+      const df = await transport.json<{ Volumes: VolumeUsage[] | null }>({
+        path: '/system/df',
+        slow: true,
+      });
       return df.Volumes ?? [];
     },
   };

@@ -1,6 +1,6 @@
 import type { Duplex, Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
-import { podmanErrorFromBody, podmanUnreachable } from './errors.js';
+import { podmanErrorFromBody, podmanSilent, podmanUnreachable } from './errors.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -14,6 +14,13 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Statuses that are answers rather than errors (e.g. 304 "already started"). */
   accept?: number[];
+  /** Seconds Podman is asked to take before it answers (a stop's grace): added to the bound. */
+  waitSeconds?: number;
+  /**
+   * Work that grows with the data (disk usage, deleting a volume's files): no bound of the
+   * transport's own, only undici's five minutes.
+   */
+  slow?: boolean;
 }
 
 export interface Response {
@@ -47,6 +54,12 @@ export interface TransportOptions {
   onCall?: (call: string) => void;
   /** How long a body that is not a stream may stay quiet (undici's default: 5 minutes). */
   bodyTimeoutMs?: number;
+  /**
+   * How long a call that is not a stream may wait for the start of Podman's answer before it
+   * fails as `podman.unreachable` (undici's default: 5 minutes). A service that accepts
+   * connections but no longer answers (a deadlock, a stopped process) is an outage too.
+   */
+  answerTimeoutMs?: number;
   /** A call found the socket unreachable after the one before it had an answer. */
   onOutage?: () => void;
 }
@@ -55,6 +68,7 @@ export function createTransport({
   socketPath,
   onCall,
   bodyTimeoutMs,
+  answerTimeoutMs,
   onOutage,
 }: TransportOptions): Transport {
   // A pool of connections on the one socket: a hijacked exec stream or an event stream
@@ -66,24 +80,33 @@ export function createTransport({
   });
   const describe = (o: CallOptions) => `${o.method ?? 'GET'} ${o.path}`;
   let answering = false;
-  /** Connection errors become `podman.unreachable`; the first after an answer is an outage. */
-  const unreachable = (error: unknown) => {
-    if (!isConnectionError(error)) return error;
+  /** The longest a call may wait for its answer to begin; undefined: undici's own bound. */
+  const boundOf = (o: CallOptions) =>
+    answerTimeoutMs === undefined || o.slow
+      ? undefined
+      : answerTimeoutMs + (o.waitSeconds ?? 0) * 1000;
+  /** Connection errors and silence become `podman.unreachable`; the first after an answer is an outage. */
+  const unreachable = (error: unknown, o: CallOptions) => {
+    const silent = isSilence(error);
+    if (!silent && !isConnectionError(error)) return error;
     if (answering) onOutage?.();
     answering = false;
-    return podmanUnreachable(socketPath, error);
+    return silent
+      ? podmanSilent(socketPath, describe(o), boundOf(o) ?? 0)
+      : podmanUnreachable(socketPath, error);
   };
+  const requestOf = (o: CallOptions) => requestOptions(o, boundOf(o));
 
   /** `streaming`: the body may stay quiet for as long as it likes (events, build steps). */
   async function send(options: CallOptions, streaming = false): Promise<Response> {
     onCall?.(describe(options));
     let response: Dispatcher.ResponseData;
     try {
-      const request = requestOptions(options);
+      const request = requestOf(options);
       response = await client.request(streaming ? { ...request, bodyTimeout: 0 } : request);
       answering = true;
     } catch (error) {
-      throw unreachable(error);
+      throw unreachable(error, options);
     }
     const ok = response.statusCode < 300 || options.accept?.includes(response.statusCode);
     if (ok) return { status: response.statusCode, body: response.body };
@@ -105,13 +128,13 @@ export function createTransport({
     stream: (options) => send(options, true),
     hijack: (options) => {
       onCall?.(describe(options));
-      return hijack(client, requestOptions(options), describe(options)).then(
+      return hijack(client, requestOf(options), describe(options)).then(
         (stream) => {
           answering = true;
           return stream;
         },
         (error: unknown) => {
-          throw unreachable(error);
+          throw unreachable(error, options);
         },
       );
     },
@@ -119,7 +142,7 @@ export function createTransport({
   };
 }
 
-function requestOptions(o: CallOptions): Dispatcher.RequestOptions {
+function requestOptions(o: CallOptions, headersTimeout?: number): Dispatcher.RequestOptions {
   const json = o.body === undefined ? undefined : JSON.stringify(o.body);
   const contentType = o.raw?.contentType ?? (json === undefined ? undefined : 'application/json');
   return {
@@ -128,6 +151,7 @@ function requestOptions(o: CallOptions): Dispatcher.RequestOptions {
     headers: contentType ? { 'content-type': contentType } : {},
     body: o.raw?.data ?? json,
     signal: o.signal,
+    ...(headersTimeout === undefined ? {} : { headersTimeout }),
   };
 }
 
@@ -143,8 +167,15 @@ function queryString(query: Query | undefined): string {
 
 const CONNECTION_ERRORS = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK', 'EPERM']);
 
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+
 function isConnectionError(error: unknown): boolean {
-  return CONNECTION_ERRORS.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+  return CONNECTION_ERRORS.has(errorCode(error));
+}
+
+/** The socket took the call, and no answer began within its bound. */
+function isSilence(error: unknown): boolean {
+  return errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT';
 }
 
 /**

@@ -39,6 +39,7 @@ export function createVolumesApi(transport: Transport): VolumesApi {
         method: 'DELETE',
         path: path(name),
         query: { force: options.force },
+        slow: true,
       });
     },
   };

@@ -73,7 +73,9 @@ export type ServerControl =
 
 /**
  * The codes of the `error` messages a bad message gets (it is then ignored). Attaching can
- * also fail with the code of what failed (`podman.unreachable`, …) or `internal`.
+ * also fail with the code of what failed (`podman.unreachable`, …) or `internal`. An
+ * attached terminal is told `podman.unreachable` when the runtime stops answering, and
+ * `attached` again once it answers.
  */
 export const PROTOCOL_ERROR_CODES = [
   'protocol.too_large',

@@ -96,6 +96,7 @@ export async function openWorkspaces(deps: {
   const { config, clock, log, containerfile, counters } = deps;
   const podman = createPodmanClient({
     socketPath: config.podman.socketPath,
+    answerTimeoutMs: config.podman.answerTimeoutMs,
     onOutage: () => counters?.add('claude_web_runtime_outages_total'),
   });
   const { baseImage } = config.workspace;

@@ -18,6 +18,7 @@ describe('defaults', () => {
       podman: {
         socketPath: '/run/user/1000/podman/podman.sock',
         clientEnv: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/home/op' },
+        answerTimeoutMs: 30_000,
       },
       dataDir: '/home/op/.local/share/claude-web',
       listen: { host: '127.0.0.1', port: 3000 },
@@ -89,6 +90,8 @@ const accepted: Case[] = [
     '/run/podman/podman.sock',
   ],
   ['PODMAN_SOCKET', 'unix:///tmp/p.sock', (c) => c.podman.socketPath, '/tmp/p.sock'],
+  ['PODMAN_ANSWER_TIMEOUT', '2.5', (c) => c.podman.answerTimeoutMs, 2_500],
+  ['PODMAN_ANSWER_TIMEOUT', '600', (c) => c.podman.answerTimeoutMs, 600_000],
   [
     'DATA_DIR',
     '/srv/claude-web',
@@ -177,6 +180,9 @@ const refused: [variable: string, value: string][] = [
   ['DATABASE_URL', 'mysql://db/cw'],
   ['DATABASE_URL', 'not a url'],
   ['PODMAN_SOCKET', 'podman.sock'],
+  ['PODMAN_ANSWER_TIMEOUT', '0'],
+  ['PODMAN_ANSWER_TIMEOUT', '601'],
+  ['PODMAN_ANSWER_TIMEOUT', 'forever'],
   ['DATA_DIR', 'relative/dir'],
   ['PUBLIC_URL', 'terminals.example.com'],
   ['PUBLIC_URL', 'https://example.com/terminals'],

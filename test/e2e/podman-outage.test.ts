@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { type LiveServer, startLiveServer, type TerminalClient } from '../support/live-server.js';
 import { realPodman } from '../support/podman.js';
-import { killTestPodmanService, startTestPodmanService } from '../support/podman-service.js';
+import {
+  freezeTestPodmanService,
+  killTestPodmanService,
+  startTestPodmanService,
+  thawTestPodmanService,
+} from '../support/podman-service.js';
 
 const podman = await realPodman();
 const USERS = ['outage0', 'outage1'];
@@ -13,11 +18,12 @@ describe.skipIf(!podman)('an outage of the Podman API service', () => {
   let server: LiveServer;
 
   beforeAll(async () => {
-    server = await startLiveServer(podman, { users: USERS });
+    server = await startLiveServer(podman, { users: USERS, env: { PODMAN_ANSWER_TIMEOUT: '3' } });
   });
   afterAll(async () => {
     // Whatever happened, the next tests find the service running.
     try {
+      await thawTestPodmanService().catch(() => {});
       await startTestPodmanService();
     } finally {
       await server?.close();
@@ -79,4 +85,51 @@ describe.skipIf(!podman)('an outage of the Podman API service', () => {
       again.ws.close();
     }
   }, 300_000);
+
+  it('is told to open terminals when the service is stuck, and they go on when it does', async () => {
+    const cookie = await server.login(USERS[0] ?? '');
+    const id = await server.newSession(cookie, 'stuck');
+    const open = await server.terminal(cookie, id);
+    open.type('export MARK=stuck; echo "SET=$MARK"\r');
+    await open.waitFor(/SET=stuck/, 120_000);
+    const told = (terminal: TerminalClient, message: RegExp) =>
+      eventually(
+        () =>
+          expect(terminal.controls).toContainEqual(
+            expect.objectContaining({
+              type: 'error',
+              code: 'podman.unreachable',
+              message: expect.stringMatching(message),
+            }),
+          ),
+        { withinMs: 40_000 },
+      );
+
+    // Stopped, not dead: its socket takes connections and nothing answers.
+    freezeTestPodmanService();
+    try {
+      // The open terminal is told, and stays open ...
+      await told(open, /Podman is not answering/);
+      open.type('echo "DURING=$MARK"\r');
+      // ... an attach meanwhile fails within the answer bound (3 s), not undici's 5 minutes ...
+      const meanwhile = await server.terminal(cookie, id);
+      await told(meanwhile, /did not answer .* within 3 s/);
+      // ... and /readyz says so.
+      const down = await readyz();
+      expect(down.status).toBe(503);
+      expect(down.body.checks).toContainEqual(
+        expect.objectContaining({ name: 'podman', ok: false }),
+      );
+    } finally {
+      await thawTestPodmanService();
+    }
+    // Going on, the service delivers what was typed meanwhile: the same terminal, no reconnect.
+    await open.waitFor(/DURING=stuck/, 60_000);
+    await eventually(
+      () => expect(open.controls.at(-1)).toMatchObject({ type: 'status', state: 'attached' }),
+      { withinMs: 30_000 },
+    );
+    expect(open.ws.readyState).toBe(open.ws.OPEN);
+    open.ws.close();
+  }, 240_000);
 });

@@ -68,3 +68,21 @@ export async function startTestPodmanService(): Promise<void> {
   service.unref();
   await serviceIs(true);
 }
+
+/**
+ * Stops the service's process where it stands (SIGSTOP), as a stuck service would be:
+ * its socket still takes connections, and nothing answers. `thawTestPodmanService` goes on.
+ */
+export function freezeTestPodmanService(): void {
+  execFileSync('pkill', ['-STOP', '-u', TEST_USER, '-f', 'podman system service']);
+}
+
+/**
+ * Lets a frozen service go on (SIGCONT); resolves once it answers. `runuser`, the parent of
+ * a service `startTestPodmanService` started, stops itself when its child stops, and would
+ * stay stopped: it goes on too (any user's process, not only the test user's).
+ */
+export async function thawTestPodmanService(): Promise<void> {
+  execFileSync('pkill', ['-CONT', '-f', 'podman system service']);
+  await serviceIs(true);
+}
