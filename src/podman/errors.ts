@@ -58,6 +58,15 @@ export function podmanSilent(socketPath: string, request: string, ms: number): A
   );
 }
 
+/** A slow call given up because the service stopped answering pings beside it. */
+export function podmanStoppedAnswering(request: string, ping: unknown): AppError {
+  return new AppError(
+    'podman.unreachable',
+    `${request} was given up, as Podman stopped answering: ${(ping as Error).message}`,
+    { cause: ping, details: { request } },
+  );
+}
+
 /** Podman answers errors as `{"cause": …, "message": …, "response": status}`. */
 export function podmanErrorFromBody(status: number, body: string, request: string): PodmanError {
   let message = body.trim();

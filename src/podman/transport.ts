@@ -1,6 +1,15 @@
 import type { Duplex, Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
-import { podmanErrorFromBody, podmanSilent, podmanUnreachable } from './errors.js';
+import type { Clock } from '../clock/clock.js';
+import { isAppError } from '../errors/app-error.js';
+import {
+  podmanErrorFromBody,
+  podmanSilent,
+  podmanStoppedAnswering,
+  podmanUnreachable,
+} from './errors.js';
+import { hijack } from './hijack.js';
+import { watchLiveness } from './liveness.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -17,8 +26,8 @@ export interface CallOptions {
   /** Seconds Podman is asked to take before it answers (a stop's grace): added to the bound. */
   waitSeconds?: number;
   /**
-   * Work that grows with the data (disk usage, deleting a volume's files): no bound of the
-   * transport's own, only undici's five minutes.
+   * Work that grows with the data (disk usage, deleting a volume's files): no bound of its
+   * own. With a clock, it ends once the service stops answering pings beside it.
    */
   slow?: boolean;
 }
@@ -47,6 +56,8 @@ export interface Transport {
 }
 
 const API_PREFIX = '/v4.0.0/libpod';
+/** undici's own bound on the wait for an answer's headers. */
+const UNDICI_HEADERS_TIMEOUT_MS = 300_000;
 
 export interface TransportOptions {
   socketPath: string;
@@ -62,6 +73,8 @@ export interface TransportOptions {
   answerTimeoutMs?: number;
   /** A call found the socket unreachable after the one before it had an answer. */
   onOutage?: () => void;
+  /** Times the pings beside slow calls (every `answerTimeoutMs`); none without it. */
+  clock?: Clock;
 }
 
 export function createTransport({
@@ -70,6 +83,7 @@ export function createTransport({
   bodyTimeoutMs,
   answerTimeoutMs,
   onOutage,
+  clock,
 }: TransportOptions): Transport {
   // A pool of connections on the one socket: a hijacked exec stream or an event stream
   // holds its connection for as long as it lives, and must not queue the other calls.
@@ -92,25 +106,45 @@ export function createTransport({
     if (answering) onOutage?.();
     answering = false;
     return silent
-      ? podmanSilent(socketPath, describe(o), boundOf(o) ?? 0)
+      ? podmanSilent(socketPath, describe(o), boundOf(o) ?? UNDICI_HEADERS_TIMEOUT_MS)
       : podmanUnreachable(socketPath, error);
   };
   const requestOf = (o: CallOptions) => requestOptions(o, boundOf(o));
+  /** For a slow call: pings beside it, which end it once the service stops answering. */
+  const livenessOf = (o: CallOptions) =>
+    o.slow && clock && answerTimeoutMs !== undefined
+      ? watchLiveness({
+          clock,
+          everyMs: answerTimeoutMs,
+          signal: o.signal,
+          ping: () => empty({ path: '/_ping' }).catch(onlyUnanswered),
+        })
+      : undefined;
 
   /** `streaming`: the body may stay quiet for as long as it likes (events, build steps). */
   async function send(options: CallOptions, streaming = false): Promise<Response> {
     onCall?.(describe(options));
+    const liveness = livenessOf(options);
     let response: Dispatcher.ResponseData;
     try {
-      const request = requestOf(options);
+      const request = { ...requestOf(options), signal: liveness?.signal ?? options.signal };
       response = await client.request(streaming ? { ...request, bodyTimeout: 0 } : request);
       answering = true;
     } catch (error) {
-      throw unreachable(error, options);
+      const stuck = liveness?.failure();
+      throw stuck ? podmanStoppedAnswering(describe(options), stuck) : unreachable(error, options);
+    } finally {
+      liveness?.stop();
     }
     const ok = response.statusCode < 300 || options.accept?.includes(response.statusCode);
     if (ok) return { status: response.statusCode, body: response.body };
     throw podmanErrorFromBody(response.statusCode, await response.body.text(), describe(options));
+  }
+
+  async function empty(options: CallOptions) {
+    const { status, body } = await send(options);
+    await body.dump();
+    return status;
   }
 
   return {
@@ -119,11 +153,7 @@ export function createTransport({
       const { body } = await send(options);
       return (await body.json()) as T;
     },
-    async empty(options) {
-      const { status, body } = await send(options);
-      await body.dump();
-      return status;
-    },
+    empty,
     // undici ends a body quiet for 5 minutes: the event stream of a calm host would die.
     stream: (options) => send(options, true),
     hijack: (options) => {
@@ -173,38 +203,12 @@ function isConnectionError(error: unknown): boolean {
   return CONNECTION_ERRORS.has(errorCode(error));
 }
 
+/** A ping beside a slow call counts only when nothing answered it. */
+function onlyUnanswered(error: unknown): void {
+  if (isAppError(error, 'podman.unreachable')) throw error;
+}
+
 /** The socket took the call, and no answer began within its bound. */
 function isSilence(error: unknown): boolean {
   return errorCode(error) === 'UND_ERR_HEADERS_TIMEOUT';
-}
-
-/**
- * undici's `upgrade()` reports any non-101 answer as a bare "bad upgrade"; dispatching
- * ourselves keeps Podman's status and message when it refuses to start the stream.
- */
-function hijack(
-  client: Pool,
-  options: Dispatcher.RequestOptions,
-  request: string,
-): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    const chunks: Buffer[] = [];
-    client.dispatch({ ...options, upgrade: 'tcp' } as Dispatcher.DispatchOptions, {
-      onRequestStart: () => {},
-      onRequestUpgrade: (_controller, _statusCode, _headers, socket) => {
-        socket.on('error', () => {});
-        resolve(socket as Duplex);
-      },
-      onResponseStart: (_controller, statusCode) => {
-        status = statusCode;
-      },
-      onResponseData: (_controller, chunk) => {
-        chunks.push(chunk);
-      },
-      onResponseEnd: () =>
-        reject(podmanErrorFromBody(status, Buffer.concat(chunks).toString('utf8'), request)),
-      onResponseError: (_controller, error) => reject(error),
-    });
-  });
 }

@@ -97,6 +97,7 @@ export async function openWorkspaces(deps: {
   const podman = createPodmanClient({
     socketPath: config.podman.socketPath,
     answerTimeoutMs: config.podman.answerTimeoutMs,
+    clock,
     onOutage: () => counters?.add('claude_web_runtime_outages_total'),
   });
   const { baseImage } = config.workspace;

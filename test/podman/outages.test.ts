@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { realPodman, testImage, testResources, testSocketPath } from '../support/podman.js';
@@ -22,6 +23,12 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
   afterAll(async () => {
     await res.removeAll();
     await podman.close();
+  });
+  const spec = (name: string) => ({
+    name,
+    image: testImage,
+    labels: res.labels,
+    command: ['sh', '-c', "trap '' TERM; while :; do sleep 1; done"],
   });
 
   it('tells of an outage once: the first unreachable call after one that had an answer', async () => {
@@ -80,17 +87,62 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
     }
   });
 
+  it('lets a slow call take longer than the bound while the service answers pings beside it', async () => {
+    const relay = await podmanRelay(testSocketPath());
+    relay.slow(/^POST \S*\/containers\/create/, 3_000);
+    const calls: string[] = [];
+    const client = createPodmanClient({
+      socketPath: relay.path,
+      answerTimeoutMs: 1_000,
+      clock: systemClock,
+      onCall: (call) => calls.push(call),
+    });
+    try {
+      const create = await timed(client.containers.create(spec(res.container('slow'))));
+      expect(create.error).toBeUndefined();
+      expect(create.ms).toBeGreaterThanOrEqual(2_900);
+      // Asked whether it still answered, and it did.
+      expect(calls.filter((c) => c === 'GET /_ping').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.close();
+      await relay.close();
+    }
+  });
+
+  it('gives up a slow call once the service stops answering pings beside it', async () => {
+    const relay = await podmanRelay(testSocketPath());
+    let outages = 0;
+    const client = createPodmanClient({
+      socketPath: relay.path,
+      answerTimeoutMs: 1_000,
+      clock: systemClock,
+      onOutage: () => outages++,
+    });
+    try {
+      await client.ping();
+      relay.freeze();
+      const stuck = await timed(client.containers.create(spec(res.container('stuck'))));
+      expect(isAppError(stuck.error, 'podman.unreachable')).toBe(true);
+      expect((stuck.error as Error).message).toMatch(
+        /^POST \/containers\/create was given up, as Podman stopped answering: .* did not answer GET \/_ping within 1 s/,
+      );
+      // A ping every second, which has a second to answer: without them, five minutes.
+      expect(stuck.ms).toBeLessThan(30_000);
+      expect(outages).toBe(1);
+      relay.thaw();
+      expect(await client.containers.list()).toBeInstanceOf(Array);
+    } finally {
+      await client.close();
+      await relay.close();
+    }
+  });
+
   it('gives a stop its grace period beyond the bound', async () => {
     const client = createPodmanClient({ socketPath: testSocketPath(), answerTimeoutMs: 1_000 });
     const name = res.container('grace');
     try {
       // A workspace that ignores SIGTERM: the stop takes the whole grace period.
-      await podman.containers.create({
-        name,
-        image: testImage,
-        labels: res.labels,
-        command: ['sh', '-c', "trap '' TERM; while :; do sleep 1; done"],
-      });
+      await podman.containers.create(spec(name));
       await podman.containers.start(name);
       const stop = await timed(client.containers.stop(name, { timeoutSeconds: 2 }));
       expect(stop.error).toBeUndefined();

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 /**
  * The real Podman API socket behind a relay that can fail as a service does: `down` as a
  * crashed one (nothing listens), `freeze` as a stuck one (connections are taken, and
- * nothing goes through either way until `thaw`).
+ * nothing goes through either way until `thaw`), `slow` as one busy with long work (the
+ * answers to requests that match come that much later).
  */
 export async function podmanRelay(target: string) {
   const dir = mkdtempSync(join(tmpdir(), 'claude-web-relay-'));
@@ -15,10 +16,28 @@ export async function podmanRelay(target: string) {
   const open = new Set<Socket>();
   let relay: Server | undefined;
   let frozen = false;
-  const forward = (from: Socket, to: Socket) =>
-    from.on('data', (chunk) => {
-      if (!frozen) to.write(chunk);
+  const slow: { request: RegExp; ms: number }[] = [];
+  /** Client to service; a request that matches holds back the answers on its connection. */
+  const forward = (client: Socket, service: Socket) => {
+    let holdUntil = 0;
+    client.on('data', (chunk) => {
+      if (frozen) return;
+      const text = chunk.toString('latin1');
+      const ms = slow.find((s) => s.request.test(text))?.ms ?? 0;
+      if (ms) holdUntil = Date.now() + ms;
+      service.write(chunk);
     });
+    service.on('data', (chunk) => {
+      if (frozen) return;
+      const wait = holdUntil - Date.now();
+      if (wait <= 0) return void client.write(chunk);
+      service.pause();
+      setTimeout(() => {
+        if (!frozen) client.write(chunk);
+        service.resume();
+      }, wait);
+    });
+  };
 
   const up = async () => {
     relay = createServer((client) => {
@@ -33,8 +52,8 @@ export async function podmanRelay(target: string) {
           open.delete(s);
           other.destroy();
         });
-        forward(s, other);
       }
+      forward(client, service);
     });
     relay.listen(path);
     await once(relay, 'listening');
@@ -54,6 +73,10 @@ export async function podmanRelay(target: string) {
     },
     thaw: () => {
       frozen = false;
+    },
+    /** Answers to requests whose first bytes match `request` come `ms` later. */
+    slow: (request: RegExp, ms: number) => {
+      slow.push({ request, ms });
     },
     async close() {
       await down();
