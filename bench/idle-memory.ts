@@ -1,6 +1,7 @@
 /**
- * Resident memory of an idle server (no terminal open, garbage collected), on the embedded
- * database and on PostgreSQL, in one run. The PostgreSQL one needs `BENCH_DATABASE_URL`
+ * Resident memory of an idle server (no terminal open), as it stands after 5 s and once
+ * garbage collected, on the embedded database and on PostgreSQL, in one run: with the
+ * Node flags `npm start` gives, and beside it with none, as a baseline. The PostgreSQL one needs `BENCH_DATABASE_URL`
  * (an empty database it may migrate). Run as root after test/harness/provision-host.sh:
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench node --import tsx bench/idle-memory.ts
  */
@@ -10,23 +11,36 @@ import { testSocketPath } from '../test/support/podman.js';
 
 const podman = createPodmanClient({ socketPath: testSocketPath() });
 
-async function idleRss(env: Record<string, string>): Promise<number> {
-  const server = await startLiveServer(podman, { users: ['idler'], env, inspect: true });
+const mb = (bytes: number) => bytes / 1024 / 1024;
+
+/** MB resident after 5 s idle, and after a garbage collection. */
+async function idleRss(
+  env: Record<string, string>,
+  nodeFlags?: string[],
+): Promise<[number, number]> {
+  const server = await startLiveServer(podman, { users: ['idler'], env, inspect: true, nodeFlags });
   try {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const idle = mb(server.rssBytes());
     await server.collectGarbage();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    return server.rssBytes() / 1024 / 1024;
+    return [idle, mb(server.rssBytes())];
   } finally {
     await server.close();
   }
 }
 
-const rows: [string, number, number][] = [['embedded (PGlite)', await idleRss({}), 150]];
+const databases: [string, Record<string, string>, number][] = [['embedded (PGlite)', {}, 150]];
 if (process.env.BENCH_DATABASE_URL)
-  rows.push(['PostgreSQL', await idleRss({ DATABASE_URL: process.env.BENCH_DATABASE_URL }), 60]);
-for (const [name, mb, target] of rows)
+  databases.push(['PostgreSQL', { DATABASE_URL: process.env.BENCH_DATABASE_URL }, 60]);
+for (const [name, env, target] of databases) {
+  const [idle, collected] = await idleRss(env);
+  const [plainIdle, plainCollected] = await idleRss(env, []);
   console.log(
-    `${name.padEnd(18)} idle RSS ${mb.toFixed(1)} MB (target ≤ ${target} MB: ${(mb / target).toFixed(2)}×)`,
+    `${name.padEnd(18)} idle RSS ${idle.toFixed(1)} MB, ${collected.toFixed(1)} MB collected (target ≤ ${target} MB: ${(idle / target).toFixed(2)}×, ${(collected / target).toFixed(2)}×)`,
   );
+  console.log(
+    `${''.padEnd(18)} without npm start's Node flags: ${plainIdle.toFixed(1)} MB, ${plainCollected.toFixed(1)} MB collected (flags: ${(idle / plainIdle).toFixed(2)}×, ${(collected / plainCollected).toFixed(2)}×)`,
+  );
+}
 await podman.close();

@@ -7,7 +7,13 @@ import { WebSocket } from 'ws';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
 import { growingText } from './screen.js';
-import { freePort, seedUsers, serverEnv, startServerProcess } from './server-process.js';
+import {
+  freePort,
+  SERVE_NODE_FLAGS,
+  seedUsers,
+  serverEnv,
+  startServerProcess,
+} from './server-process.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -64,14 +70,24 @@ function terminalClient(ws: WebSocket): TerminalClient {
  */
 export async function startLiveServer(
   podman: PodmanClient,
-  options: { users: string[]; admins?: string[]; env?: Record<string, string>; inspect?: boolean },
+  options: {
+    users: string[];
+    admins?: string[];
+    env?: Record<string, string>;
+    inspect?: boolean;
+    /** Node's flags instead of production's (SERVE_NODE_FLAGS), for a baseline. */
+    nodeFlags?: string[];
+  },
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-live-'));
   const ids = await seedUsers(dataDir, options.users, PASSWORD, { admins: options.admins });
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : undefined;
   const env = { ...serverEnv(dataDir, port), ...options.env };
-  const nodeOptions = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [];
+  const nodeOptions = [
+    ...(options.nodeFlags ?? SERVE_NODE_FLAGS),
+    ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+  ];
   const log: string[] = [];
   const recent: string[] = [];
   const start = async () => {

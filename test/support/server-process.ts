@@ -67,10 +67,19 @@ export function serverEnv(dataDir: string, port: number): Record<string, string>
   };
 }
 
-/** Runs `claude-web serve` (with Node's own options first) and resolves once it listens. */
+/**
+ * Node's flags for `claude-web serve`, as package.json's start script and the systemd unit
+ * give them (test/serve-command.fast.test.ts holds the three together).
+ */
+export const SERVE_NODE_FLAGS = ['--optimize-for-size', '--v8-pool-size=1'];
+
+/**
+ * Runs `claude-web serve` with Node's options `nodeOptions` (as in production:
+ * SERVE_NODE_FLAGS) and resolves once it listens.
+ */
 export async function startServerProcess(
   env: Record<string, string>,
-  nodeOptions: string[] = [],
+  nodeOptions: string[] = SERVE_NODE_FLAGS,
   /** Gets each line the server logs before it listens. */
   onLine: (line: string) => void = () => {},
 ): Promise<ChildProcess> {
