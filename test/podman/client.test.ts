@@ -3,6 +3,7 @@ import { isAppError } from '../../src/errors/app-error.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { isPodmanError, PodmanError } from '../../src/podman/errors.js';
 import type { PodmanEvent, SpecGenerator } from '../../src/podman/types.js';
+import { eventually } from '../support/eventually.js';
 import { realPodman, testImage, testResources } from '../support/podman.js';
 import { readUntil } from '../support/streams.js';
 
@@ -57,16 +58,27 @@ describe.skipIf(!podman)('libpod client against real rootless Podman', () => {
     whoamiStream.destroy();
 
     const sized = await podman.exec.create(name, {
-      cmd: ['sh', '-c', 'stty size; read line; stty size'],
+      cmd: ['sh', '-c', 'stty size; while read line; do stty size; done'],
       tty: true,
       stdin: true,
       user: 'developer',
     });
     const term = await podman.exec.startTty(sized, { rows: 24, cols: 80 });
-    await readUntil(term, /24 80\r\n/);
+    let sizes = '';
+    term.on('data', (chunk: Buffer) => {
+      sizes += chunk.toString('utf8');
+    });
+    await eventually(() => expect(sizes).toMatch(/24 80\r\n/));
     await podman.exec.resize(sized, { rows: 40, cols: 132 });
-    term.write('\n');
-    await readUntil(term, /40 132\r\n/);
+    // conmon applies a resize once it reads its control pipe, after Podman has answered:
+    // the size is asked again until it has.
+    await eventually(
+      () => {
+        term.write('\n');
+        expect(sizes).toMatch(/40 132\r\n/);
+      },
+      { everyMs: 200 },
+    );
     term.destroy();
 
     await podman.containers.stop(name, { timeoutSeconds: 2 });
