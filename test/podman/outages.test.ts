@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { createPodmanClient } from '../../src/podman/client.js';
+import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
+import type { TransportOptions } from '../../src/podman/transport.js';
 import { realPodman, testImage, testResources, testSocketPath } from '../support/podman.js';
 import { podmanRelay } from '../support/podman-relay.js';
 
@@ -15,6 +16,38 @@ async function timed<T>(work: Promise<T>) {
     (error: unknown) => ({ value: undefined, error }),
   );
   return { ...outcome, ms: performance.now() - started };
+}
+
+type Relayed = {
+  relay: Awaited<ReturnType<typeof podmanRelay>>;
+  client: PodmanClient;
+  outages: () => number;
+  calls: string[];
+};
+
+/**
+ * Runs `test` with a client on a relay in front of the real socket (see podman-relay.ts),
+ * which counts the outages it tells and the calls it makes; closes both afterwards.
+ */
+async function throughRelay(
+  options: Omit<TransportOptions, 'socketPath'>,
+  test: (relayed: Relayed) => Promise<void>,
+) {
+  const relay = await podmanRelay(testSocketPath());
+  let outages = 0;
+  const calls: string[] = [];
+  const client = createPodmanClient({
+    socketPath: relay.path,
+    onOutage: () => outages++,
+    onCall: (call) => calls.push(call),
+    ...options,
+  });
+  try {
+    await test({ relay, client, outages: () => outages, calls });
+  } finally {
+    await client.close();
+    await relay.close();
+  }
 }
 
 describe.skipIf(!podman)('the Podman API failing under a client', () => {
@@ -31,41 +64,27 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
     command: ['sh', '-c', "trap '' TERM; while :; do sleep 1; done"],
   });
 
-  it('tells of an outage once: the first unreachable call after one that had an answer', async () => {
-    const relay = await podmanRelay(testSocketPath());
-    let outages = 0;
-    const client = createPodmanClient({ socketPath: relay.path, onOutage: () => outages++ });
-    const refused = () =>
-      expect(client.ping()).rejects.toMatchObject({ code: 'podman.unreachable' });
-    try {
+  it('tells of an outage once: the first unreachable call after one that had an answer', () =>
+    throughRelay({}, async ({ relay, client, outages }) => {
+      const refused = () =>
+        expect(client.ping()).rejects.toMatchObject({ code: 'podman.unreachable' });
       await relay.down();
       await refused();
-      expect(outages).toBe(0);
+      expect(outages()).toBe(0);
       await relay.up();
       await client.ping();
       await relay.down();
       for (let i = 0; i < 3; i++) await refused();
-      expect(outages).toBe(1);
+      expect(outages()).toBe(1);
       await relay.up();
       await client.ping();
       await relay.down();
       await refused();
-      expect(outages).toBe(2);
-    } finally {
-      await client.close();
-      await relay.close();
-    }
-  });
+      expect(outages()).toBe(2);
+    }));
 
-  it('ends a call the service took and never answered at its bound, as an outage', async () => {
-    const relay = await podmanRelay(testSocketPath());
-    let outages = 0;
-    const client = createPodmanClient({
-      socketPath: relay.path,
-      answerTimeoutMs: 1_000,
-      onOutage: () => outages++,
-    });
-    try {
+  it('ends a call the service took and never answered at its bound, as an outage', () =>
+    throughRelay({ answerTimeoutMs: 1_000 }, async ({ relay, client, outages }) => {
       await client.ping();
       relay.freeze();
       const stuck = await timed(client.containers.list());
@@ -77,65 +96,43 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
       expect(stuck.ms).toBeGreaterThanOrEqual(900);
       expect(stuck.ms).toBeLessThan(30_000);
       await expect(client.ping()).rejects.toMatchObject({ code: 'podman.unreachable' });
-      expect(outages).toBe(1);
+      expect(outages()).toBe(1);
       relay.thaw();
       await client.ping();
       expect(await client.containers.list()).toBeInstanceOf(Array);
-    } finally {
-      await client.close();
-      await relay.close();
-    }
-  });
+    }));
 
-  it('lets a slow call take longer than the bound while the service answers pings beside it', async () => {
-    const relay = await podmanRelay(testSocketPath());
-    relay.slow(/^POST \S*\/containers\/create/, 3_000);
-    const calls: string[] = [];
-    const client = createPodmanClient({
-      socketPath: relay.path,
-      answerTimeoutMs: 1_000,
-      clock: systemClock,
-      onCall: (call) => calls.push(call),
-    });
-    try {
-      const create = await timed(client.containers.create(spec(res.container('slow'))));
-      expect(create.error).toBeUndefined();
-      expect(create.ms).toBeGreaterThanOrEqual(2_900);
-      // Asked whether it still answered, and it did.
-      expect(calls.filter((c) => c === 'GET /_ping').length).toBeGreaterThanOrEqual(2);
-    } finally {
-      await client.close();
-      await relay.close();
-    }
-  });
+  it('lets a slow call take longer than the bound while the service answers pings beside it', () =>
+    throughRelay(
+      { answerTimeoutMs: 1_000, clock: systemClock },
+      async ({ relay, client, calls }) => {
+        relay.slow(/^POST \S*\/containers\/create/, 3_000);
+        const create = await timed(client.containers.create(spec(res.container('slow'))));
+        expect(create.error).toBeUndefined();
+        expect(create.ms).toBeGreaterThanOrEqual(2_900);
+        // Asked whether it still answered, and it did.
+        expect(calls.filter((c) => c === 'GET /_ping').length).toBeGreaterThanOrEqual(2);
+      },
+    ));
 
-  it('gives up a slow call once the service stops answering pings beside it', async () => {
-    const relay = await podmanRelay(testSocketPath());
-    let outages = 0;
-    const client = createPodmanClient({
-      socketPath: relay.path,
-      answerTimeoutMs: 1_000,
-      clock: systemClock,
-      onOutage: () => outages++,
-    });
-    try {
-      await client.ping();
-      relay.freeze();
-      const stuck = await timed(client.containers.create(spec(res.container('stuck'))));
-      expect(isAppError(stuck.error, 'podman.unreachable')).toBe(true);
-      expect((stuck.error as Error).message).toMatch(
-        /^POST \/containers\/create was given up, as Podman stopped answering: .* did not answer GET \/_ping within 1 s/,
-      );
-      // A ping every second, which has a second to answer: without them, five minutes.
-      expect(stuck.ms).toBeLessThan(30_000);
-      expect(outages).toBe(1);
-      relay.thaw();
-      expect(await client.containers.list()).toBeInstanceOf(Array);
-    } finally {
-      await client.close();
-      await relay.close();
-    }
-  });
+  it('gives up a slow call once the service stops answering pings beside it', () =>
+    throughRelay(
+      { answerTimeoutMs: 1_000, clock: systemClock },
+      async ({ relay, client, outages }) => {
+        await client.ping();
+        relay.freeze();
+        const stuck = await timed(client.containers.create(spec(res.container('stuck'))));
+        expect(isAppError(stuck.error, 'podman.unreachable')).toBe(true);
+        expect((stuck.error as Error).message).toMatch(
+          /^POST \/containers\/create was given up, as Podman stopped answering: .* did not answer GET \/_ping within 1 s/,
+        );
+        // A ping every second, which has a second to answer: without them, five minutes.
+        expect(stuck.ms).toBeLessThan(30_000);
+        expect(outages()).toBe(1);
+        relay.thaw();
+        expect(await client.containers.list()).toBeInstanceOf(Array);
+      },
+    ));
 
   it('gives a stop its grace period beyond the bound', async () => {
     const client = createPodmanClient({ socketPath: testSocketPath(), answerTimeoutMs: 1_000 });
