@@ -198,6 +198,7 @@ function connect(
     return terminal;
   });
   bridgeTerminal(ws, attaching, {
+    clock: deps.clock,
     onInput: activity.used,
     onOutput: activity.used,
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),

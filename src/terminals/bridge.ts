@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { isAppError } from '../errors/app-error.js';
 import type { Terminal } from '../tmux/terminal.js';
+import { type OutputFlow, type OutputPipeOptions, pipeOutput } from './output-pipe.js';
 import {
   CLOSE,
   type ClientMessage,
@@ -10,15 +11,9 @@ import {
   type ServerControl,
 } from './protocol.js';
 
-export interface BridgeOptions {
-  /** Output bytes queued for the client at which the terminal is paused. */
-  highWaterBytes?: number;
-  /** Queued bytes at which a paused terminal is resumed. */
-  lowWaterBytes?: number;
+export interface BridgeOptions extends OutputPipeOptions {
   /** Called for each input frame: the caller throttles activity updates. */
   onInput?: () => void;
-  /** Called for each chunk of output sent to the client, likewise. */
-  onOutput?: () => void;
   /** Socket errors (an oversized frame, a broken connection); the socket closes after. */
   onError?: (error: Error) => void;
   /** Failures that are bugs (not application errors); the socket closes, the process goes on. */
@@ -26,8 +21,6 @@ export interface BridgeOptions {
   /** Attaching failed: the code the browser is told (or `internal`), and the error. */
   onAttachFailed?: (code: string, error: unknown) => void;
   onResizeFailed?: () => void;
-  /** The terminal was paused because the browser fell behind. */
-  onPaused?: () => void;
 }
 
 export interface Bridge {
@@ -44,7 +37,7 @@ export interface Bridge {
 export function bridgeTerminal(
   socket: WebSocket,
   attaching: Promise<Terminal>,
-  options: BridgeOptions = {},
+  options: BridgeOptions,
 ): Bridge {
   // Output not yet sent goes first: what the socket says stays in the order it happened.
   let flushOutput = () => {};
@@ -70,7 +63,7 @@ export function bridgeTerminal(
     else if (early.length < MAX_EARLY_MESSAGES) early.push(message);
     else control(tooEarly);
   });
-  const flow = { queued: 0 };
+  const flow: OutputFlow = { queued: 0 };
   attaching.then(
     (terminal) => {
       if (socket.readyState !== socket.OPEN) return terminal.close();
@@ -123,57 +116,6 @@ function attachFailed(error: unknown, options: BridgeOptions): ServerControl {
   if (!isAppError(error)) options.onInternalError?.(error);
   options.onAttachFailed?.(told.code, error);
   return told;
-}
-
-/** Sends the terminal's output with flow control; returns what sends the output held back. */
-function pipeOutput(
-  terminal: Terminal,
-  socket: WebSocket,
-  flow: { queued: number },
-  options: BridgeOptions,
-): () => void {
-  const high = options.highWaterBytes ?? 1024 * 1024;
-  const low = options.lowWaterBytes ?? high / 4;
-  let paused = false;
-  // Output goes out as one message per read (tmux writes a line per pane read, many per read
-  // of the attachment), and while a message is still being sent (compressed, written), what
-  // comes meanwhile waits and goes out with the next one: each message costs the socket a
-  // frame and, with permessage-deflate, a compression of its own. A keystroke's echo, with
-  // nothing in flight, goes out at once.
-  let pending: Buffer[] = [];
-  let inFlight = false;
-  terminal.onData((chunk) => {
-    flow.queued += chunk.length;
-    if (pending.push(chunk) === 1 && !inFlight) queueMicrotask(flush);
-    if (!paused && flow.queued > high) {
-      paused = true;
-      options.onPaused?.();
-      terminal.pause();
-    }
-  });
-  function sent(bytes: number) {
-    inFlight = false;
-    flow.queued -= bytes;
-    if (paused && flow.queued <= low) {
-      paused = false;
-      terminal.resume();
-    }
-    flush();
-  }
-  /** Sends what is pending, unless a message is in flight (`now`: send it anyway). */
-  function flush(now = false) {
-    if (pending.length === 0 || (inFlight && !now)) return;
-    const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
-    pending = [];
-    if (socket.readyState !== socket.OPEN) {
-      flow.queued -= chunk.length;
-      return;
-    }
-    options.onOutput?.();
-    inFlight = true;
-    socket.send(chunk, { binary: true }, () => sent(chunk.length));
-  }
-  return () => flush(true);
 }
 
 /** Acts on one message; false when the terminal's input is backing up. */

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { systemClock } from '../../src/clock/clock.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { type BridgeOptions, bridgeTerminal } from '../../src/terminals/bridge.js';
 import type { Terminal } from '../../src/tmux/terminal.js';
@@ -15,6 +16,7 @@ describe('what the bridge reports for counting (in-memory terminals, real ws)', 
   const told: string[] = [];
   let next: Promise<Terminal> = Promise.resolve(unresizable());
   const options: BridgeOptions = {
+    clock: systemClock,
     onAttachFailed: (code) => told.push(`attach failed: ${code}`),
     onResizeFailed: () => told.push('resize failed'),
     onInternalError: () => {},

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { systemClock } from '../../src/clock/clock.js';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import { type Bridge, bridgeTerminal } from '../../src/terminals/bridge.js';
 import { CLOSE, MAX_INPUT_BYTES } from '../../src/terminals/protocol.js';
@@ -54,6 +55,7 @@ describe.skipIf(!podman)('a terminal over a WebSocket (real ws, real workspace)'
         }),
       );
       entry.bridge = bridgeTerminal(socket, attaching, {
+        clock: systemClock,
         highWaterBytes: 256 * 1024,
         lowWaterBytes: 64 * 1024,
         onError: (error) => entry.errors.push(error),
