@@ -4,14 +4,18 @@
  * p50/p99 of each phase, each storm's p99 as a ratio of the quiet one before it, and the
  * median ratio. Echo is the terminal's own (`cat` reading a line), so it measures the path
  * browser → server → workspace → browser. The storm comes from a process of its own
- * (bench/storm-logins.ts), as it would from other machines.
- * Run as root after test/harness/provision-host.sh:  node --import tsx bench/login-storm.ts [rounds] [generator niceness]
+ * (bench/storm-logins.ts), as it would from other machines. The server's database is the
+ * embedded one, or, with `BENCH_DATABASE_URL`, a new database made (and dropped after) on
+ * that PostgreSQL server.
+ * Run as root after test/harness/provision-host.sh:
+ *   [BENCH_DATABASE_URL=postgres://…] node --import tsx bench/login-storm.ts [rounds] [generator niceness]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createPodmanClient } from '../src/podman/client.js';
+import { scratchDatabase } from '../test/support/databases.js';
 import { startLiveServer, type TerminalClient } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
 import { quantile } from './quantile.js';
@@ -39,7 +43,10 @@ const GENERATOR_NICE = Number(process.argv[3] ?? 0);
 
 const podman = createPodmanClient({ socketPath: testSocketPath() });
 const usernames = Array.from({ length: USERS }, (_, i) => `storm${i}`);
-const server = await startLiveServer(podman, { users: usernames });
+const database = process.env.BENCH_DATABASE_URL
+  ? await scratchDatabase(process.env.BENCH_DATABASE_URL)
+  : undefined;
+const server = await startLiveServer(podman, { users: usernames, databaseUrl: database?.url });
 const stormClient = fork(fileURLToPath(new URL('./storm-logins.ts', import.meta.url)), {
   execArgv: ['--import', 'tsx'],
 });
@@ -121,7 +128,7 @@ try {
   const row = (name: string, values: number[]) =>
     `${name.padEnd(16)} ${String(values.length).padStart(6)} ${quantile(values, 0.5).toFixed(1).padStart(8)} ${quantile(values, 0.99).toFixed(1).padStart(8)}`;
   console.log(
-    `${terminals.length} terminals; ${ROUNDS} rounds of ${LOGINS} logins; storm process at nice ${GENERATOR_NICE}`,
+    `${terminals.length} terminals; ${ROUNDS} rounds of ${LOGINS} logins; storm process at nice ${GENERATOR_NICE}; database ${database ? 'PostgreSQL' : 'embedded'}`,
   );
   console.log(
     `${'echo'.padEnd(16)} ${'probes'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
@@ -147,5 +154,6 @@ try {
 } finally {
   stormClient.disconnect();
   await server.close();
+  await database?.drop();
   await podman.close();
 }

@@ -32,13 +32,14 @@ async function postgresReachable(): Promise<string | undefined> {
   }
 }
 
-/** Each `open()` creates a database of its own on the server and drops it on close. */
-/** A new, empty database on the test server: its URL, and how to drop it. */
-export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgres(testPostgresUrl, { max: 1, onnotice: () => {} });
+/** A new, empty database on the server of `serverUrl`: its URL, and how to drop it. */
+export async function scratchDatabase(
+  serverUrl = testPostgresUrl,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const name = `cwtest_${randomBytes(4).toString('hex')}`;
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(testPostgresUrl);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
@@ -49,6 +50,7 @@ export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<
   };
 }
 
+/** Each `open()` creates a database of its own on the server and drops it on close. */
 const realPostgres: DatabaseTarget = {
   kind: 'postgres',
   async open() {

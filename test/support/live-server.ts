@@ -63,10 +63,11 @@ function terminalClient(ws: WebSocket): TerminalClient {
 }
 
 /**
- * The real server (`claude-web serve`, libpod driver, embedded database) on this machine's
- * test Podman, with seeded users. `inspect` opens Node's inspector on loopback, so that a
- * test can collect garbage in the server before measuring its memory. `close()` kills it
- * and removes every workspace and volume of its users.
+ * The real server (`claude-web serve`, libpod driver, the embedded database unless given
+ * a PostgreSQL one) on this machine's test Podman, with seeded users. `inspect` opens
+ * Node's inspector on loopback, so that a test can collect garbage in the server before
+ * measuring its memory. `close()` kills it and removes every workspace and volume of its
+ * users.
  */
 export async function startLiveServer(
   podman: PodmanClient,
@@ -77,13 +78,20 @@ export async function startLiveServer(
     inspect?: boolean;
     /** Node's flags instead of production's (SERVE_NODE_FLAGS), for a baseline. */
     nodeFlags?: string[];
+    /** An empty PostgreSQL database for the server instead of the embedded one. */
+    databaseUrl?: string;
   },
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-live-'));
-  const ids = await seedUsers(dataDir, options.users, PASSWORD, { admins: options.admins });
+  const { admins, databaseUrl } = options;
+  const ids = await seedUsers(dataDir, options.users, PASSWORD, { admins, databaseUrl });
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : undefined;
-  const env = { ...serverEnv(dataDir, port), ...options.env };
+  const env = {
+    ...serverEnv(dataDir, port),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  };
   const nodeOptions = [
     ...(options.nodeFlags ?? SERVE_NODE_FLAGS),
     ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),

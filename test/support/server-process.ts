@@ -20,16 +20,21 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Users in an embedded database in `dataDir`, with ids far from other tests' (they name
- * workspace containers on the shared test Podman). Resolves their ids.
+ * Users in the server's database (the embedded one in `dataDir`, or PostgreSQL at
+ * `databaseUrl`), with ids far from other tests' (they name workspace containers on the
+ * shared test Podman). Resolves their ids.
  */
 export async function seedUsers(
   dataDir: string,
   usernames: string[],
   password: string,
-  options: { admins?: string[] } = {},
+  options: { admins?: string[]; databaseUrl?: string } = {},
 ): Promise<number[]> {
-  const database = await createDb({ kind: 'pglite', dataDir: join(dataDir, 'db') });
+  const database = await createDb(
+    options.databaseUrl
+      ? { kind: 'postgres', url: options.databaseUrl }
+      : { kind: 'pglite', dataDir: join(dataDir, 'db') },
+  );
   try {
     const start = 700_000 + Math.floor(Math.random() * 190_000);
     await database.db.execute(sql.raw(`alter table users alter column id restart with ${start}`));
