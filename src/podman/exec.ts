@@ -26,7 +26,11 @@ export interface ExecApi {
   start(execId: string): Promise<Duplex>;
   resize(execId: string, size: TerminalSize): Promise<void>;
   inspect(execId: string): Promise<ExecInspect>;
-  /** Runs a command without a TTY to completion and collects its output. */
+  /**
+   * Runs a command without a TTY to completion and collects its output. Fails as
+   * `podman.unreachable` once the service stops answering meanwhile (with the transport's
+   * clock and answer bound).
+   */
   run(container: string, cmd: string[], options?: { user?: string }): Promise<ExecResult>;
 }
 
@@ -59,11 +63,12 @@ export function createExecApi(transport: Transport): ExecApi {
       query: { h: rows, w: cols },
     });
   };
-  const start: ExecApi['start'] = (execId) =>
+  const start = (execId: string, watched = false) =>
     transport.hijack({
       method: 'POST',
       path: `${path(execId)}/start`,
       body: { Detach: false, Tty: false },
+      watched,
     });
   const inspect: ExecApi['inspect'] = (execId) =>
     transport.json<ExecInspect>({ path: `${path(execId)}/json` });
@@ -88,10 +93,11 @@ export function createExecApi(transport: Transport): ExecApi {
       });
       return stream;
     },
-    start,
+    start: (execId) => start(execId),
     async run(container, cmd, options = {}) {
       const execId = await create(container, { cmd, tty: false, user: options.user });
-      const stream = await start(execId);
+      // Its output is awaited to the end: a service stuck meanwhile ends the wait.
+      const stream = await start(execId, true);
       stream.end();
       const { stdout, stderr } = await demultiplex(stream);
       const { ExitCode } = await inspect(execId);

@@ -30,6 +30,11 @@ export interface CallOptions {
    * own. With a clock, it ends once the service stops answering pings beside it.
    */
   slow?: boolean;
+  /**
+   * A hijacked stream that is to end (a command run to completion): with a clock, it is
+   * destroyed with `podman.unreachable` once the service stops answering pings beside it.
+   */
+  watched?: boolean;
 }
 
 export interface Response {
@@ -111,8 +116,8 @@ export function createTransport({
   };
   const requestOf = (o: CallOptions) => requestOptions(o, boundOf(o));
   /** For a slow call: pings beside it, which end it once the service stops answering. */
-  const livenessOf = (o: CallOptions) =>
-    o.slow && clock && answerTimeoutMs !== undefined
+  const livenessOf = (o: CallOptions, when = o.slow) =>
+    when && clock && answerTimeoutMs !== undefined
       ? watchLiveness({
           clock,
           everyMs: answerTimeoutMs,
@@ -141,6 +146,18 @@ export function createTransport({
     throw podmanErrorFromBody(response.statusCode, await response.body.text(), describe(options));
   }
 
+  /** The stream, destroyed once a ping beside it goes unanswered; the pings end with it. */
+  function watchedStream(stream: Duplex, options: CallOptions): Duplex {
+    const liveness = livenessOf(options, true);
+    if (!liveness) return stream;
+    liveness.signal.addEventListener('abort', () => {
+      const stuck = liveness.failure();
+      stream.destroy(stuck ? podmanStoppedAnswering(describe(options), stuck) : undefined);
+    });
+    stream.once('close', () => liveness.stop());
+    return stream;
+  }
+
   async function empty(options: CallOptions) {
     const { status, body } = await send(options);
     await body.dump();
@@ -161,7 +178,7 @@ export function createTransport({
       return hijack(client, requestOf(options), describe(options)).then(
         (stream) => {
           answering = true;
-          return stream;
+          return options.watched ? watchedStream(stream, options) : stream;
         },
         (error: unknown) => {
           throw unreachable(error, options);

@@ -134,6 +134,29 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
       },
     ));
 
+  it('ends a command run to completion once the service stops answering meanwhile', () =>
+    throughRelay(
+      { answerTimeoutMs: 1_000, clock: systemClock },
+      async ({ relay, client, outages }) => {
+        const name = res.container('runner');
+        await podman.containers.create(spec(name));
+        await podman.containers.start(name);
+        const run = timed(client.exec.run(name, ['sh', '-c', 'sleep 8; echo done']));
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        relay.freeze();
+        const stuck = await run;
+        expect(isAppError(stuck.error, 'podman.unreachable')).toBe(true);
+        expect((stuck.error as Error).message).toMatch(
+          /^POST \/exec\/\w+\/start was given up, as Podman stopped answering: .* did not answer GET \/_ping within 1 s/,
+        );
+        // Before the command would have ended; without the pings, not before a thaw.
+        expect(stuck.ms).toBeLessThan(7_000);
+        expect(outages()).toBe(1);
+        relay.thaw();
+        expect((await client.exec.run(name, ['echo', 'back'])).stdout).toBe('back\n');
+      },
+    ));
+
   it('gives a stop its grace period beyond the bound', async () => {
     const client = createPodmanClient({ socketPath: testSocketPath(), answerTimeoutMs: 1_000 });
     const name = res.container('grace');

@@ -37,11 +37,14 @@ export async function podmanRelay(target: string) {
         service.resume();
       }, wait);
     });
+    // A half-close (a command's input ended) goes through; the other way stays open.
+    client.on('end', () => frozen || service.end());
+    service.on('end', () => frozen || client.end());
   };
 
   const up = async () => {
-    relay = createServer((client) => {
-      const service = connect(target);
+    relay = createServer({ allowHalfOpen: true }, (client) => {
+      const service = connect({ path: target, allowHalfOpen: true });
       for (const [s, other] of [
         [client, service],
         [service, client],
