@@ -1,15 +1,20 @@
 /**
  * Opening terminals on the real server (libpod driver, exec attach), in one run:
  * - 200 terminals across 20 running workspaces, all opened at once: the time until every
- *   one shows its prompt, and the p50/p99 of each terminal's own wait;
+ *   one shows its prompt, and the p50/p99 of each terminal's own wait; beside it, as a
+ *   baseline of what Podman alone costs, 200 execs of `true` at once in the same workspaces;
  * - reconnecting to a session until its prompt shows, beside a raw `podman exec -it` of
  *   the same `tmux attach` in a local pty (no server, no WebSocket), as a ratio of p50s.
- * Run as root after test/harness/provision-host.sh:  node --import tsx bench/open-terminals.ts
+ * The server's database is the embedded one, or, with `BENCH_DATABASE_URL`, a new database
+ * made (and dropped after) on that PostgreSQL server.
+ * Run as root after test/harness/provision-host.sh:
+ *   [BENCH_DATABASE_URL=postgres://…] node --import tsx bench/open-terminals.ts
  */
 
 import { workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
 import { TMUX_SOCKET } from '../src/tmux/tmux.js';
+import { scratchDatabase } from '../test/support/databases.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
 import { OUTPUT_PROMPT } from '../test/support/screen.js';
@@ -23,7 +28,10 @@ const RECONNECTS = 20;
 const socketPath = testSocketPath();
 const podman = createPodmanClient({ socketPath });
 const usernames = Array.from({ length: WORKSPACES }, (_, i) => `opener${i}`);
-const server = await startLiveServer(podman, { users: usernames });
+const database = process.env.BENCH_DATABASE_URL
+  ? await scratchDatabase(process.env.BENCH_DATABASE_URL)
+  : undefined;
+const server = await startLiveServer(podman, { users: usernames, databaseUrl: database?.url });
 
 /** Opens a session's terminal and resolves the milliseconds until its prompt shows. */
 async function untilPrompt(cookie: string, id: string): Promise<number> {
@@ -41,6 +49,17 @@ async function untilPrompt(cookie: string, id: string): Promise<number> {
     terminal.ws.close();
     await terminal.closed;
   }
+}
+
+/** Milliseconds for PER_WORKSPACE execs of `true` in each container, all at once. */
+async function execBurst(containers: string[]): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    containers.flatMap((container) =>
+      Array.from({ length: PER_WORKSPACE }, () => podman.exec.run(container, ['true'])),
+    ),
+  );
+  return performance.now() - start;
 }
 
 /** The same attach without claude-web: `podman exec -it … tmux attach` in a local pty. */
@@ -104,9 +123,16 @@ try {
   const allMs = performance.now() - start;
   if (failures.length > 0)
     console.log(`${failures.length} terminals never showed a prompt; first: ${failures[0]}`);
-  console.log(`${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once:`);
+  console.log(
+    `${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once (database ${database ? 'PostgreSQL' : 'embedded'}):`,
+  );
   console.log(
     `  all prompts after ${(allMs / 1000).toFixed(1)} s (target ≤ 10 s); each: p50 ${(quantile(waits, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(waits, 0.99) / 1000).toFixed(2)} s`,
+  );
+  const containers = usernames.map((u) => workspaceNames(String(server.ids[u])).container);
+  const rawMs = await execBurst(containers);
+  console.log(
+    `  Podman's own part, as a baseline: ${sessions.length} execs of \`true\` at once in the same workspaces took ${(rawMs / 1000).toFixed(1)} s (the terminals: ${(allMs / rawMs).toFixed(2)}×)`,
   );
 
   const [one] = sessions;
@@ -124,5 +150,6 @@ try {
   );
 } finally {
   await server.close();
+  await database?.drop();
   await podman.close();
 }
