@@ -1,3 +1,4 @@
+import { unlessMissing } from './errors.js';
 import { encodeFilters, exactNamePattern } from './filters.js';
 import { demultiplex } from './multiplexed-stream.js';
 import type { Transport } from './transport.js';
@@ -50,9 +51,14 @@ export function createContainersApi(transport: Transport): ContainersApi {
 
   return {
     list,
+    // One container's inspect, not a filtered list: a list takes every container in
+    // turn, and costs Podman about three times as much with 20 containers (200 at once:
+    // 0.9-1.2 s against 0.3 s), at every attach. An id whose prefix is the name is no match.
     async findByName(name) {
-      const found = await list({ name });
-      return found.find((c) => c.Names.includes(name));
+      const found = await unlessMissing(
+        transport.json<ContainerInspect>({ path: `${path(name)}/json` }),
+      );
+      return found?.Name === name ? summaryOf(found) : undefined;
     },
     inspect: (nameOrId) => transport.json<ContainerInspect>({ path: `${path(nameOrId)}/json` }),
     async exists(nameOrId) {
@@ -99,5 +105,24 @@ export function createContainersApi(transport: Transport): ContainersApi {
         waitSeconds: options.timeoutSeconds,
       });
     },
+  };
+}
+
+/** An inspect in the shape of a list entry; times as Unix seconds, "never" below zero. */
+function summaryOf(found: ContainerInspect): ContainerSummary {
+  const seconds = (time: string) => Math.floor(Date.parse(time) / 1000);
+  return {
+    Id: found.Id,
+    Names: [found.Name],
+    Image: found.ImageName,
+    ImageID: found.Image,
+    State: found.State.Status,
+    Labels: found.Config.Labels,
+    Created: found.Created,
+    StartedAt: seconds(found.State.StartedAt),
+    ExitedAt: seconds(found.State.FinishedAt),
+    ExitCode: found.State.ExitCode,
+    Exited: found.State.Status === 'exited',
+    Pid: found.State.Pid,
   };
 }

@@ -32,6 +32,8 @@ export interface ContainerInspect {
   Id: string;
   Name: string;
   Created: string;
+  /** The image's id. */
+  Image: string;
   ImageName: string;
   State: {
     Status: string;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPodmanClient } from '../../src/podman/client.js';
 import { isPodmanError, PodmanError } from '../../src/podman/errors.js';
-import type { PodmanEvent, SpecGenerator } from '../../src/podman/types.js';
+import type { ContainerSummary, PodmanEvent, SpecGenerator } from '../../src/podman/types.js';
 import { eventually } from '../support/eventually.js';
 import { realPodman, testImage, testResources } from '../support/podman.js';
 import { readUntil } from '../support/streams.js';
@@ -133,6 +133,28 @@ describe.skipIf(!podman)('libpod client against real rootless Podman', () => {
     const labelled = await podman.containers.list({ labels: [`claude-web.test=${res.run}`] });
     expect(labelled.map((c) => c.Names[0])).toEqual(expect.arrayContaining([one, ten]));
     expect(await podman.containers.findByName(one.slice(0, -1))).toBeUndefined();
+  });
+
+  it('finds a container as the list shows it, made, running or exited, and not by id', async () => {
+    const name = res.container('as-listed');
+    const { id } = await podman.containers.create(
+      spec(name, { command: ['sh', '-c', 'sleep 2; exit 3'] }),
+    );
+    const same = async () => {
+      const [listed] = await podman.containers.list({ name });
+      const { Id, Names, ImageID, State, Labels, Created, StartedAt, ExitedAt, ExitCode } =
+        listed ?? ({} as ContainerSummary);
+      expect(await podman.containers.findByName(name)).toMatchObject({
+        ...{ Id, Names, ImageID, State, Labels, Created, StartedAt, ExitedAt, ExitCode },
+      });
+      return State;
+    };
+    expect(await same()).toBe('created');
+    await podman.containers.start(name);
+    expect(await same()).toBe('running');
+    await eventually(async () => expect(await same()).toBe('exited'), { withinMs: 15_000 });
+    expect((await podman.containers.findByName(name))?.ExitCode).toBe(3);
+    expect(await podman.containers.findByName(id.slice(0, 12))).toBeUndefined();
   });
 
   it('lists containers by state and label', async () => {
