@@ -37,10 +37,6 @@ export function podmanOperations(deps: {
   const { podman } = deps;
   const { namesOf } = deps.names;
   const container = async (userId: string) => (await namesOf(userId)).container;
-  // Asks while one is on its way share its answer: every attach asks (to see whether its
-  // workspace is outdated), and 200 at once cost Podman 0.8-1 s as 200 inspects. A rebuild
-  // that lands meanwhile is seen by the next ask.
-  let asking: Promise<string | undefined> | undefined;
   return {
     async run(userId, command, options = {}) {
       const name = await container(userId);
@@ -63,17 +59,8 @@ export function podmanOperations(deps: {
         deps.names.forget(userId);
       },
     },
-    currentImage() {
-      asking ??= podman.images
-        .inspect(deps.image)
-        .then(
-          (image) => image.Id,
-          () => undefined,
-        )
-        .finally(() => {
-          asking = undefined;
-        });
-      return asking;
+    async currentImage() {
+      return (await podman.images.inspect(deps.image).catch(() => undefined))?.Id;
     },
     ping: () => podman.ping(),
   };

@@ -34,6 +34,17 @@ export function createImageUpgrades(deps: UpgradeDeps) {
   const stateOf = (w: WorkspaceStatus, current: string | undefined): ImageState =>
     !current || !w.imageId ? 'unknown' : w.imageId === current ? 'current' : 'outdated';
 
+  // Visits while an ask is on its way share its answer: every attach visits, and 200 at
+  // once cost Podman 0.8-1 s as 200 image inspects. A rebuild that lands meanwhile is seen
+  // at the next visit; upgrades and the admin page always ask afresh.
+  let asking: Promise<string | undefined> | undefined;
+  const imageForVisits = () => {
+    asking ??= workspaces.currentImage().finally(() => {
+      asking = undefined;
+    });
+    return asking;
+  };
+
   async function attachedTerminals(userId: string): Promise<number> {
     const id = accountId(userId);
     if (id === undefined) return 0;
@@ -69,8 +80,7 @@ export function createImageUpgrades(deps: UpgradeDeps) {
      */
     async onVisit(userId: string, busy: BusyCheck): Promise<boolean> {
       const w = await workspaces.status(userId);
-      if (w.state === 'absent' || stateOf(w, await workspaces.currentImage()) !== 'outdated')
-        return false;
+      if (w.state === 'absent' || stateOf(w, await imageForVisits()) !== 'outdated') return false;
       if ((await attachedTerminals(userId)) > 0) return false;
       if (w.state === 'running' && (await busy(userId))) return false;
       await workspaces.remove(userId);
