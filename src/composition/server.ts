@@ -8,7 +8,7 @@ import {
   type TrustedProxy,
 } from '../auth/trusted-proxy.js';
 import { scheduleCleanup } from '../cleanup/schedule.js';
-import type { Clock } from '../clock/clock.js';
+import { type Clock, systemClock } from '../clock/clock.js';
 import type { Config } from '../config/load-config.js';
 import { createApp } from '../http/app.js';
 import type { ReadinessCheck } from '../http/readiness.js';
@@ -34,6 +34,11 @@ export interface ServerOptions {
   proxy?: TrustedProxy;
   /** Without the watcher of workspace deaths (its event stream is the host's). */
   watch?: boolean;
+  /**
+   * What paces terminal output (a few milliseconds between messages): the real time unless
+   * given, whatever `clock` is, since output must flow while a test's fake clock stands.
+   */
+  pacing?: Clock;
 }
 
 /**
@@ -123,6 +128,7 @@ export async function composeServer(config: Config, parts: Parts, options: Serve
       sessions: repos.sessions,
       workspaces: driver,
       clock,
+      pacing: options.pacing ?? systemClock,
       log,
       publicOrigin: config.publicOrigin,
       proxy,

@@ -119,7 +119,7 @@ export const variables = {
   }),
   PODMAN_ANSWER_TIMEOUT: variable({
     description:
-      'Seconds a call to the Podman API may wait for its answer to begin before it counts as an outage (`podman.unreachable`). A stop also gets its grace period. Work that takes as long as it takes (image builds, container creation, disk usage, removing a volume or an image) has no bound of its own: while it waits, Podman is pinged every this many seconds, and it ends as an outage when a ping goes unanswered this long.',
+      'Seconds a call to the Podman API may wait for its answer to begin before it counts as an outage (`podman.unreachable`). A stop also gets its grace period. Work that takes as long as it takes (image builds, container creation, disk usage, removing a volume or an image, and the commands the server runs in a workspace, such as ending the tmux session of a deleted session) has no bound of its own: while it waits, Podman is pinged every this many seconds, and it ends as an outage when a ping goes unanswered this long.',
     defaultText: '30',
     default: () => '30',
     allowed: 'a number of seconds from 1 to 600',

@@ -38,6 +38,11 @@ export interface TerminalSocketDeps {
   sessions: SessionsRepository;
   workspaces: WorkspaceDriver;
   clock: Clock;
+  /**
+   * Paces terminal output (messages at most every few milliseconds while it streams): real
+   * time, even where `clock` is a test's, which a stopped fake would hold output back on.
+   */
+  pacing: Clock;
   log: Logger;
   publicOrigin: string;
   /** Starts and attaches count as uses: cleanup leaves the workspace alone meanwhile. */
@@ -198,7 +203,7 @@ function connect(
     return terminal;
   });
   bridgeTerminal(ws, attaching, {
-    clock: deps.clock,
+    clock: deps.pacing,
     onInput: activity.used,
     onOutput: activity.used,
     onError: (err) => deps.log.info({ err, session: sessionId }, 'terminal socket error'),

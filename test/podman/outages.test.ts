@@ -4,6 +4,7 @@ import { isAppError } from '../../src/errors/app-error.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
 import type { TransportOptions } from '../../src/podman/transport.js';
 import { realPodman, testImage, testResources, testSocketPath } from '../support/podman.js';
+import { eventually } from '../support/eventually.js';
 import { podmanRelay } from '../support/podman-relay.js';
 
 const podman = await realPodman();
@@ -61,7 +62,7 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
     name,
     image: testImage,
     labels: res.labels,
-    command: ['sh', '-c', "trap '' TERM; while :; do sleep 1; done"],
+    command: ['sh', '-c', "trap '' TERM; echo ignoring TERM; while :; do sleep 1; done"],
   });
 
   it('tells of an outage once: the first unreachable call after one that had an answer', () =>
@@ -164,6 +165,10 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
       // A workspace that ignores SIGTERM: the stop takes the whole grace period.
       await podman.containers.create(spec(name));
       await podman.containers.start(name);
+      // Not before the trap is set: a TERM that came first would end it at once.
+      await eventually(async () =>
+        expect(await podman.containers.logs(name)).toContain('ignoring TERM'),
+      );
       const stop = await timed(client.containers.stop(name, { timeoutSeconds: 2 }));
       expect(stop.error).toBeUndefined();
       expect(stop.ms).toBeGreaterThanOrEqual(1_900);
