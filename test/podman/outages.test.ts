@@ -3,8 +3,8 @@ import { systemClock } from '../../src/clock/clock.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPodmanClient, type PodmanClient } from '../../src/podman/client.js';
 import type { TransportOptions } from '../../src/podman/transport.js';
-import { realPodman, testImage, testResources, testSocketPath } from '../support/podman.js';
 import { eventually } from '../support/eventually.js';
+import { realPodman, testImage, testResources, testSocketPath } from '../support/podman.js';
 import { podmanRelay } from '../support/podman-relay.js';
 
 const podman = await realPodman();
