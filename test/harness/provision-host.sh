@@ -48,7 +48,7 @@ write_podman_config() {
   nproc=$(runuser -u "$test_user" -- bash -c 'ulimit -Hu')
   [ "$nproc" = unlimited ] || [ "$nproc" -gt 16384 ] && nproc=16384
   install -d -o "$test_user" -g "$test_user" "$home/.config" "$home/.config/containers"
-  cat >"$home/.config/containers/containers.conf" <<CONF
+  write_if_changed "$home/.config/containers/containers.conf" <<CONF
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=$nproc:$nproc"]
 # Every container would hold a kernel session keyring; an account may have 200 keys.
@@ -59,11 +59,19 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 CONF
-  cat >"$home/.config/containers/storage.conf" <<CONF
+  write_if_changed "$home/.config/containers/storage.conf" <<CONF
 [storage]
 driver = "overlay"
 CONF
   chown "$test_user:" "$home/.config/containers/"*.conf
+}
+
+# Leaves the file, and its time, alone when its content is already what stdin says.
+write_if_changed() {
+  local wanted
+  wanted=$(cat)
+  [ -f "$1" ] && [ "$(cat "$1")" = "$wanted" ] && return 0
+  printf '%s\n' "$wanted" >"$1"
 }
 
 as_user() {
@@ -88,28 +96,59 @@ prepare_user() {
 
 socket_path() { echo "/run/user/$(id -u "$test_user")/podman/podman.sock"; }
 
+answers() { curl -fsS --max-time 2 --unix-socket "$1" http://d/_ping >/dev/null 2>&1; }
+
+# A run that was cut short can leave the service killed, stopped (the outage tests freeze
+# it with SIGSTOP) or mid-shutdown; a stopped one still holds Podman's locks, and a new
+# service would wait on them. So every old one is gone before a new one starts.
+stop_api() {
+  pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
+  log "stopping the libpod API service for $test_user"
+  pkill -CONT -u "$test_user" -f 'podman system service' || true
+  pkill -TERM -u "$test_user" -f 'podman system service' || true
+  for _ in $(seq 1 100); do
+    pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
+    sleep 0.1
+  done
+  pkill -KILL -u "$test_user" -f 'podman system service' || true
+  for _ in $(seq 1 50); do
+    pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
+    sleep 0.1
+  done
+}
+
+# A machine whose processes all ended while its files stayed (a run cut short, a machine
+# restored) leaves Podman's rootless state pointing at a user namespace that is gone: every
+# podman command then fails with "invalid internal status". `podman system migrate` makes a
+# new one (and marks stopped the containers whose processes are gone anyway).
+reset_lost_namespace() {
+  as_user podman ps -q >/dev/null 2>&1 && return 0
+  log "resetting Podman's user namespace for $test_user: its processes are gone"
+  as_user podman system migrate >/dev/null
+}
+
 start_api() {
-  local sock
+  local sock service_log home
   sock=$(socket_path)
-  local service_log home
   service_log="/run/user/$(id -u "$test_user")/podman/service.log"
   home=$(getent passwd "$test_user" | cut -d: -f6)
-  if curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
-    # The service reads its configuration once: restart it when that has changed since.
-    [ "$home/.config/containers/containers.conf" -nt "$service_log" ] || return 0
-    log "restarting the libpod API service for the new configuration"
-    pkill -u "$test_user" -f 'podman system service' || true
-    sleep 1
+  # The service reads its configuration once: one older than its configuration is replaced.
+  if answers "$sock" && ! [ "$home/.config/containers/containers.conf" -nt "$service_log" ]; then
+    return 0
   fi
+  stop_api
+  reset_lost_namespace
   log "starting the libpod API service for $test_user"
   rm -f "$sock"
   as_user setsid podman system service --time=0 "unix://$sock" \
     >"$service_log" 2>&1 </dev/null &
-  for _ in $(seq 1 100); do
-    curl -fsS --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && return
+  # Its first start on a new account sets up storage, which takes a while on a busy machine.
+  for _ in $(seq 1 600); do
+    answers "$sock" && return
     sleep 0.1
   done
-  echo "the libpod API did not come up on $sock" >&2
+  echo "the libpod API did not come up on $sock within a minute; its log:" >&2
+  tail -n 20 "$service_log" >&2
   exit 1
 }
 

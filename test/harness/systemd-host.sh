@@ -24,7 +24,13 @@ packages=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-cont
 
 log() { printf '[systemd-host] %s\n' "$*" >&2; }
 leader() { cat "$state_dir/leader" 2>/dev/null; }
-running() { local pid; pid=$(leader) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# The recorded leader, if it is still a live systemd: after a machine's processes ended,
+# its pid may be a zombie or another process's.
+running() {
+  local pid
+  pid=$(leader) && [ -n "$pid" ] || return 1
+  [ "$(ps -o stat=,comm= -p "$pid" 2>/dev/null | awk '$1 !~ /^Z/ { print $2 }')" = systemd ]
+}
 in_host() { nsenter -t "$(leader)" -a "$@"; }
 
 ensure_host_packages() {
