@@ -67,6 +67,18 @@ export function podmanStoppedAnswering(request: string, ping: unknown): AppError
   );
 }
 
+/**
+ * A command's output ended while Podman still counted the command as running: whatever was
+ * read is not all it said, and its exit code is not known.
+ */
+export function execOutputCut(container: string, cmd: string[]): AppError {
+  return new AppError(
+    'podman.error',
+    `the output of \`${cmd.join(' ')}\` in ${container} ended before the command did`,
+    { details: { container, cmd } },
+  );
+}
+
 /** Podman answers errors as `{"cause": …, "message": …, "response": status}`. */
 export function podmanErrorFromBody(status: number, body: string, request: string): PodmanError {
   let message = body.trim();

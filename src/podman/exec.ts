@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { execOutputCut } from './errors.js';
 import { demultiplex } from './multiplexed-stream.js';
 import type { Transport } from './transport.js';
 import type { ExecCreateOptions, ExecInspect, TerminalSize } from './types.js';
@@ -29,7 +30,8 @@ export interface ExecApi {
   /**
    * Runs a command without a TTY to completion and collects its output. Fails as
    * `podman.unreachable` once the service stops answering meanwhile (with the transport's
-   * clock and answer bound).
+   * clock and answer bound), and as `podman.error` when the output ends (a connection
+   * closed) while the command still runs: a partial output never passes for a whole one.
    */
   run(container: string, cmd: string[], options?: { user?: string }): Promise<ExecResult>;
 }
@@ -100,7 +102,8 @@ export function createExecApi(transport: Transport): ExecApi {
       const stream = await start(execId, true);
       stream.end();
       const { stdout, stderr } = await demultiplex(stream);
-      const { ExitCode } = await inspect(execId);
+      const { ExitCode, Running } = await inspect(execId);
+      if (Running) throw execOutputCut(container, cmd);
       return { exitCode: ExitCode, stdout, stderr };
     },
   };

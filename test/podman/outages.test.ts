@@ -158,6 +158,24 @@ describe.skipIf(!podman)('the Podman API failing under a client', () => {
       },
     ));
 
+  it('fails a command run whose output ends while the command still runs', () =>
+    throughRelay({ answerTimeoutMs: 1_000, clock: systemClock }, async ({ relay, client }) => {
+      const name = res.container('cut');
+      await podman.containers.create(spec(name));
+      await podman.containers.start(name);
+      const run = timed(client.exec.run(name, ['sh', '-c', 'echo started; sleep 8; echo done']));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Every connection ends, the run's too; the next call finds the service again.
+      await relay.down();
+      await relay.up();
+      const cut = await run;
+      expect(cut.value).toBeUndefined();
+      expect(isAppError(cut.error, 'podman.error')).toBe(true);
+      expect((cut.error as Error).message).toBe(
+        `the output of \`sh -c echo started; sleep 8; echo done\` in ${name} ended before the command did`,
+      );
+    }));
+
   it('gives a stop its grace period beyond the bound', async () => {
     const client = createPodmanClient({ socketPath: testSocketPath(), answerTimeoutMs: 1_000 });
     const name = res.container('grace');
