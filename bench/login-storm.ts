@@ -15,7 +15,6 @@ import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createPodmanClient } from '../src/podman/client.js';
-import { scratchDatabase } from '../test/support/databases.js';
 import { startLiveServer, type TerminalClient } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
 import { quantile } from './quantile.js';
@@ -43,10 +42,8 @@ const GENERATOR_NICE = Number(process.argv[3] ?? 0);
 
 const podman = createPodmanClient({ socketPath: testSocketPath() });
 const usernames = Array.from({ length: USERS }, (_, i) => `storm${i}`);
-const database = process.env.BENCH_DATABASE_URL
-  ? await scratchDatabase(process.env.BENCH_DATABASE_URL)
-  : undefined;
-const server = await startLiveServer(podman, { users: usernames, databaseUrl: database?.url });
+const postgresServer = process.env.BENCH_DATABASE_URL;
+const server = await startLiveServer(podman, { users: usernames, postgresServer });
 const stormClient = fork(fileURLToPath(new URL('./storm-logins.ts', import.meta.url)), {
   execArgv: ['--import', 'tsx'],
 });
@@ -128,7 +125,7 @@ try {
   const row = (name: string, values: number[]) =>
     `${name.padEnd(16)} ${String(values.length).padStart(6)} ${quantile(values, 0.5).toFixed(1).padStart(8)} ${quantile(values, 0.99).toFixed(1).padStart(8)}`;
   console.log(
-    `${terminals.length} terminals; ${ROUNDS} rounds of ${LOGINS} logins; storm process at nice ${GENERATOR_NICE}; database ${database ? 'PostgreSQL' : 'embedded'}`,
+    `${terminals.length} terminals; ${ROUNDS} rounds of ${LOGINS} logins; storm process at nice ${GENERATOR_NICE}; database ${postgresServer ? 'PostgreSQL' : 'embedded'}`,
   );
   console.log(
     `${'echo'.padEnd(16)} ${'probes'.padStart(6)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`,
@@ -154,6 +151,5 @@ try {
 } finally {
   stormClient.disconnect();
   await server.close();
-  await database?.drop();
   await podman.close();
 }

@@ -14,7 +14,6 @@
 import { workspaceNames } from '../src/naming/workspace-names.js';
 import { createPodmanClient } from '../src/podman/client.js';
 import { TMUX_SOCKET } from '../src/tmux/tmux.js';
-import { scratchDatabase } from '../test/support/databases.js';
 import { startLiveServer } from '../test/support/live-server.js';
 import { testSocketPath } from '../test/support/podman.js';
 import { OUTPUT_PROMPT } from '../test/support/screen.js';
@@ -28,10 +27,8 @@ const RECONNECTS = 20;
 const socketPath = testSocketPath();
 const podman = createPodmanClient({ socketPath });
 const usernames = Array.from({ length: WORKSPACES }, (_, i) => `opener${i}`);
-const database = process.env.BENCH_DATABASE_URL
-  ? await scratchDatabase(process.env.BENCH_DATABASE_URL)
-  : undefined;
-const server = await startLiveServer(podman, { users: usernames, databaseUrl: database?.url });
+const postgresServer = process.env.BENCH_DATABASE_URL;
+const server = await startLiveServer(podman, { users: usernames, postgresServer });
 
 /** Opens a session's terminal and resolves the milliseconds until its prompt shows. */
 async function untilPrompt(cookie: string, id: string): Promise<number> {
@@ -124,7 +121,7 @@ try {
   if (failures.length > 0)
     console.log(`${failures.length} terminals never showed a prompt; first: ${failures[0]}`);
   console.log(
-    `${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once (database ${database ? 'PostgreSQL' : 'embedded'}):`,
+    `${sessions.length} terminals in ${WORKSPACES} workspaces, opened at once (database ${postgresServer ? 'PostgreSQL' : 'embedded'}):`,
   );
   console.log(
     `  all prompts after ${(allMs / 1000).toFixed(1)} s (target ≤ 10 s); each: p50 ${(quantile(waits, 0.5) / 1000).toFixed(2)} s, p99 ${(quantile(waits, 0.99) / 1000).toFixed(2)} s`,
@@ -150,6 +147,5 @@ try {
   );
 } finally {
   await server.close();
-  await database?.drop();
   await podman.close();
 }

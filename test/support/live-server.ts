@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { workspaceNames } from '../../src/naming/workspace-names.js';
 import type { PodmanClient } from '../../src/podman/client.js';
+import { scratchDatabase } from './databases.js';
 import { growingText } from './screen.js';
 import {
   freePort,
@@ -64,10 +65,10 @@ function terminalClient(ws: WebSocket): TerminalClient {
 
 /**
  * The real server (`claude-web serve`, libpod driver, the embedded database unless given
- * a PostgreSQL one) on this machine's test Podman, with seeded users. `inspect` opens
+ * a PostgreSQL server to make one on) on this machine's test Podman, with seeded users. `inspect` opens
  * Node's inspector on loopback, so that a test can collect garbage in the server before
  * measuring its memory. `close()` kills it and removes every workspace and volume of its
- * users.
+ * users, and the database it made.
  */
 export async function startLiveServer(
   podman: PodmanClient,
@@ -78,12 +79,19 @@ export async function startLiveServer(
     inspect?: boolean;
     /** Node's flags instead of production's (SERVE_NODE_FLAGS), for a baseline. */
     nodeFlags?: string[];
-    /** An empty PostgreSQL database for the server instead of the embedded one. */
-    databaseUrl?: string;
+    /**
+     * A PostgreSQL server's URL: the server gets a new database of its own there instead of
+     * the embedded one, dropped at `close()`.
+     */
+    postgresServer?: string;
   },
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'claude-web-live-'));
-  const { admins, databaseUrl } = options;
+  const { admins } = options;
+  const database = options.postgresServer
+    ? await scratchDatabase(options.postgresServer)
+    : undefined;
+  const databaseUrl = database?.url;
   const ids = await seedUsers(dataDir, options.users, PASSWORD, { admins, databaseUrl });
   const port = await freePort();
   const inspectPort = options.inspect ? await freePort() : undefined;
@@ -203,6 +211,7 @@ export async function startLiveServer(
         await podman.volumes.remove(names.volume, { force: true }).catch(() => {});
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }
