@@ -1,76 +1,28 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { AuthService } from '../auth/auth-service.js';
-import type { TrustedProxy } from '../auth/trusted-proxy.js';
 import { HEARTBEAT_MS } from '../cleanup/policy.js';
-import type { Clock } from '../clock/clock.js';
-import type { SessionsRepository } from '../db/sessions-repository.js';
-import { type ErrorCode, isAppError } from '../errors/app-error.js';
-import type { Logger } from '../log/logger.js';
-import type { Counters } from '../metrics/counters.js';
+import { isAppError } from '../errors/app-error.js';
 import { trackActivity } from '../terminals/activity.js';
 import { bridgeTerminal } from '../terminals/bridge.js';
 import { keepAlive } from '../terminals/keepalive.js';
 import { newShellBanner } from '../terminals/new-shell.js';
-import type { NoticeBoard } from '../terminals/notices.js';
 import {
-  CLOSE,
   encodeControl,
-  LIMITS,
   MAX_INPUT_BYTES,
   type ServerControl,
   type StatusMessage,
 } from '../terminals/protocol.js';
-import type { RuntimeWatch } from '../terminals/runtime-watch.js';
-import type { SessionsService } from '../terminals/sessions-service.js';
-import type { WorkspaceDriver } from '../workspaces/driver.js';
-import type { WorkspaceUsage } from '../workspaces/usage.js';
-import { httpErrors, rawHttpAnswer, toHttpError } from './errors.js';
-import { createIdentity, type Identity } from './identity.js';
-import { checkRequestTarget, decodeUrlPart, requestUrl } from './input.js';
+import { createIdentity } from './identity.js';
+import {
+  authorize,
+  badHandshake,
+  type Granted,
+  keepAuthorized,
+  refuse,
+} from './terminal-access.js';
+import type { TerminalSocketDeps } from './terminal-socket-deps.js';
 import { followUpdates } from './terminal-updates.js';
-
-export interface TerminalSocketDeps {
-  auth: AuthService;
-  proxy?: TrustedProxy;
-  sessionsService: SessionsService;
-  sessions: SessionsRepository;
-  workspaces: WorkspaceDriver;
-  clock: Clock;
-  /**
-   * Paces terminal output (messages at most every few milliseconds while it streams): real
-   * time, even where `clock` is a test's, which a stopped fake would hold output back on.
-   */
-  pacing: Clock;
-  log: Logger;
-  publicOrigin: string;
-  /** Starts and attaches count as uses: cleanup leaves the workspace alone meanwhile. */
-  usage: WorkspaceUsage;
-  /** Removal notices of the users' workspaces, passed on to their terminals. */
-  notices: NoticeBoard;
-  /** Whether the runtime answers, told to attached terminals when it stops and starts. */
-  runtime?: RuntimeWatch;
-  /**
-   * Before a start: recreates an outdated workspace on the current image when that cuts
-   * nothing off (see workspaces/upgrade.ts); resolves whether it did.
-   */
-  upgradeOnVisit?: (userId: string) => Promise<boolean>;
-  /** Input and output are recorded as activity at most this often per terminal. */
-  activityEveryMs?: number;
-  /** How often an attached terminal is recorded as activity (HEARTBEAT_MS). */
-  heartbeatMs?: number;
-  /** How often an open terminal's login is checked again. */
-  recheckMs?: number;
-  /** How often open terminals are pinged (TERMINAL_KEEPALIVE_SECONDS). */
-  keepaliveMs: number;
-  /** Lines of history each attach restores (TERMINAL_SCROLLBACK_LINES), told to the page. */
-  scrollbackLines: number;
-  /** Frames from this size on are compressed when the browser offers it; absent: never. */
-  deflateThreshold?: number;
-  /** Where failed attaches and resizes and flow-control pauses are counted. */
-  counters?: Counters;
-}
 
 /**
  * permessage-deflate for terminal output. Level 1: terminal output compresses well even so,
@@ -84,8 +36,6 @@ export function deflateOptions(thresholdBytes: number) {
     clientNoContextTakeover: true,
   };
 }
-
-const PATH = /^\/api\/sessions\/([^/]+)\/terminal$/;
 
 /**
  * Serves `GET /api/sessions/:id/terminal` as a WebSocket (protocol in terminals/protocol.ts)
@@ -120,35 +70,6 @@ export function serveTerminalSockets(server: Server, deps: TerminalSocketDeps): 
     );
   });
   return wss;
-}
-
-const badHandshake = (error: Error) =>
-  httpErrors.badRequest(`not a valid WebSocket handshake: ${error.message}`);
-
-type Granted = Awaited<ReturnType<typeof authorize>>;
-
-/** A recheck that failed with one of these could not ask: the login may well be fine. */
-const UNANSWERED: ReadonlySet<ErrorCode> = new Set(['db.unreachable', 'podman.unreachable']);
-
-/**
- * An open terminal stays open only while its login does: every `recheckMs` the upgrade's
- * credentials are checked again, so that a logout, an expiry or a disabled user (even by a
- * command in another process) closes it with 4401.
- */
-function keepAuthorized(ws: WebSocket, recheck: () => Promise<unknown>, deps: TerminalSocketDeps) {
-  let cancel = () => {};
-  const arm = () => {
-    cancel = deps.clock.setTimeout(async () => {
-      const ok = await recheck().then(
-        () => true,
-        (error: unknown) => !isAppError(error) || UNANSWERED.has(error.code),
-      );
-      if (!ok) ws.close(CLOSE.unauthorized, 'logged out');
-      else if (ws.readyState === ws.OPEN) arm();
-    }, deps.recheckMs ?? 60_000);
-  };
-  arm();
-  ws.on('close', () => cancel());
 }
 
 /** Ensures the workspace, attaches, and keeps the session's status and activity current. */
@@ -222,35 +143,6 @@ function connect(
     unsubscribe();
     void detached(sessionId, attaching, attached, deps);
   });
-}
-
-async function authorize(req: IncomingMessage, identity: Identity, deps: TerminalSocketDeps) {
-  const url = requestUrl(req.url, deps.publicOrigin);
-  checkRequestTarget(url);
-  const match = PATH.exec(url.pathname);
-  if (!match) throw httpErrors.notFound(`no WebSocket at ${url.pathname}`);
-  if (req.headers.origin !== deps.publicOrigin) {
-    const origin = req.headers.origin ?? 'no origin';
-    throw httpErrors.forbiddenOrigin(`WebSockets from ${origin} are not accepted`);
-  }
-  const user = await identity.ofUpgrade(req);
-  const sessionId = decodeUrlPart(match[1] ?? '', 'path');
-  await deps.sessionsService.own(user, sessionId);
-  const dimension = (name: 'cols' | 'rows', fallback: number) => {
-    const n = Number(url.searchParams.get(name) ?? fallback);
-    return Number.isInteger(n) && n >= LIMITS[name].min && n <= LIMITS[name].max ? n : fallback;
-  };
-  return { user, sessionId, size: { cols: dimension('cols', 80), rows: dimension('rows', 24) } };
-}
-
-/**
- * A refused upgrade is a plain HTTP answer, mapped like every other error; what is not an
- * application error is a bug, logged with its stack. A client already gone gets nothing.
- */
-function refuse(socket: Duplex, error: unknown, log: Logger) {
-  if (toHttpError(error).status >= 500) log.error({ err: error }, 'terminal upgrade failed');
-  if (socket.destroyed || !socket.writable) return void socket.destroy();
-  socket.end(rawHttpAnswer(error));
 }
 
 async function detached(
