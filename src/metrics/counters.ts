@@ -21,8 +21,12 @@ export interface Counters {
   samples(): { name: CounterName; help: string; values: [labels: string, value: number][] }[];
 }
 
+// Label names are ASCII identifiers: plain code-unit order, without the collation of
+// localeCompare, whose first use maps in 2.6-3.7 MB more of the Node binary (ICU).
+const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a > b ? 1 : 0);
+
 const labelText = (labels: Record<string, string>) => {
-  const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(labels).sort(byName);
   if (entries.length === 0) return '';
   return `{${entries.map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}`;
 };

@@ -17,4 +17,16 @@ describe('counters', () => {
       ['', 0],
     ]);
   });
+
+  it('count the same labels as one sample whatever order they came in, sorted by name', () => {
+    const counters = createCounters();
+    counters.add('claude_web_image_builds_total', { outcome: 'ok', code: 'x' });
+    counters.add('claude_web_image_builds_total', { code: 'x', outcome: 'ok' });
+    counters.add('claude_web_image_builds_total', { outcome: 'ok', Code: 'y' });
+    const builds = counters.samples().find((s) => s.name === 'claude_web_image_builds_total');
+    expect(builds?.values).toEqual([
+      ['{code="x",outcome="ok"}', 2],
+      ['{Code="y",outcome="ok"}', 1],
+    ]);
+  });
 });
