@@ -115,9 +115,12 @@ export function createTransport({
       : podmanUnreachable(socketPath, error);
   };
   const requestOf = (o: CallOptions) => requestOptions(o, boundOf(o));
-  /** For a slow call: pings beside it, which end it once the service stops answering. */
-  const livenessOf = (o: CallOptions, when = o.slow) =>
-    when && clock && answerTimeoutMs !== undefined
+  /**
+   * Pings beside a slow call or a watched stream, which end it once the service stops
+   * answering; none without a clock and a bound.
+   */
+  const livenessBeside = (o: CallOptions) =>
+    clock && answerTimeoutMs !== undefined
       ? watchLiveness({
           clock,
           everyMs: answerTimeoutMs,
@@ -129,7 +132,7 @@ export function createTransport({
   /** `streaming`: the body may stay quiet for as long as it likes (events, build steps). */
   async function send(options: CallOptions, streaming = false): Promise<Response> {
     onCall?.(describe(options));
-    const liveness = livenessOf(options);
+    const liveness = options.slow ? livenessBeside(options) : undefined;
     let response: Dispatcher.ResponseData;
     try {
       const request = { ...requestOf(options), signal: liveness?.signal ?? options.signal };
@@ -148,7 +151,7 @@ export function createTransport({
 
   /** The stream, destroyed once a ping beside it goes unanswered; the pings end with it. */
   function watchedStream(stream: Duplex, options: CallOptions): Duplex {
-    const liveness = livenessOf(options, true);
+    const liveness = livenessBeside(options);
     if (!liveness) return stream;
     liveness.signal.addEventListener('abort', () => {
       const stuck = liveness.failure();
