@@ -98,23 +98,29 @@ socket_path() { echo "/run/user/$(id -u "$test_user")/podman/podman.sock"; }
 
 answers() { curl -fsS --max-time 2 --unix-socket "$1" http://d/_ping >/dev/null 2>&1; }
 
+api_running() { pgrep -u "$test_user" -f 'podman system service' >/dev/null; }
+signal_api() { pkill "-$1" -u "$test_user" -f 'podman system service' || true; }
+
+# Whether the service is gone within `tenths` tenths of a second.
+api_gone_within() {
+  for _ in $(seq 1 "$1"); do
+    api_running || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # A run that was cut short can leave the service killed, stopped (the outage tests freeze
 # it with SIGSTOP) or mid-shutdown; a stopped one still holds Podman's locks, and a new
 # service would wait on them. So every old one is gone before a new one starts.
 stop_api() {
-  pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
+  api_running || return 0
   log "stopping the libpod API service for $test_user"
-  pkill -CONT -u "$test_user" -f 'podman system service' || true
-  pkill -TERM -u "$test_user" -f 'podman system service' || true
-  for _ in $(seq 1 100); do
-    pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
-    sleep 0.1
-  done
-  pkill -KILL -u "$test_user" -f 'podman system service' || true
-  for _ in $(seq 1 50); do
-    pgrep -u "$test_user" -f 'podman system service' >/dev/null || return 0
-    sleep 0.1
-  done
+  signal_api CONT
+  signal_api TERM
+  api_gone_within 100 && return 0
+  signal_api KILL
+  api_gone_within 50 || true
 }
 
 # A machine whose processes all ended while its files stayed (a run cut short, a machine

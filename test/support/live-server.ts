@@ -65,10 +65,10 @@ function terminalClient(ws: WebSocket): TerminalClient {
 
 /**
  * The real server (`claude-web serve`, libpod driver, the embedded database unless given
- * a PostgreSQL server to make one on) on this machine's test Podman, with seeded users. `inspect` opens
- * Node's inspector on loopback, so that a test can collect garbage in the server before
- * measuring its memory. `close()` kills it and removes every workspace and volume of its
- * users, and the database it made.
+ * a PostgreSQL server to make one on) on this machine's test Podman, with seeded users.
+ * `inspect` opens Node's inspector on loopback, so that a test can collect garbage in the
+ * server before measuring its memory. `close()` kills it and removes every workspace and
+ * volume of its users, and the database it made.
  */
 export async function startLiveServer(
   podman: PodmanClient,
